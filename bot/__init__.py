@@ -1,0 +1,1 @@
+"""SRE Coalition Coach: a Slack bot that coaches a grassroots SRE coalition."""

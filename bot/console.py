@@ -1,0 +1,179 @@
+"""The terminal front end: the same router, services and database as Slack, one line at a time.
+
+`/sre ...` is the slash command, `@coach ...` a mention, other lines are channel messages.
+Meta lines: `/as <user>`, `/advance <N>d|h|m`, `/quit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TextIO
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock, SystemClock
+from bot.db.models import SimulatedTime
+from bot.db.uow import Database
+from bot.messages import Ephemeral, Outcome, Post, ToChannel, ToUser
+from bot.render.text import render
+from bot.router import Router
+from bot.scheduling.due import run_due_work
+from bot.services.asker import Asker
+
+TEAM = "T0CONSOLE"
+CHANNEL = "C0COALITION"
+CHANNEL_NAME = "sre-coalition"
+CLOCK_NAME = "console"
+_ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z0-9_.-]+)")
+
+
+def slack_mentions(text: str) -> str:
+    """`@bob` as Slack would send it in a command: `<@bob>`."""
+    return _AT_NAME.sub(r"<@\1>", text)
+
+
+class ConsoleMessenger:
+    """Prints posts as Slack would show them, with who sees each one."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.sent = 0
+
+    async def send(self, post: Post) -> str | None:
+        """Print one post."""
+        self.sent += 1
+        match post.to:
+            case ToChannel(_, thread_ts):
+                where = f"#{CHANNEL_NAME}" + (", in thread" if thread_ts else "")
+            case ToUser(user_id):
+                where = f"DM to @{user_id}"
+            case Ephemeral(_, user_id):
+                where = f"only @{user_id} sees"
+        self.out.write(f"[{where}] {_indent(render(post.doc))}\n")
+        self.out.flush()
+        return f"console.{self.sent}"
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n    ")
+
+
+@dataclass
+class Console:
+    """One console session over a database and a persisted simulated clock."""
+
+    db: Database
+    clock: ManualClock
+    out: TextIO
+    user: str = "you"
+    messenger: ConsoleMessenger = field(init=False)
+    router: Router = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.messenger = ConsoleMessenger(self.out)
+        self.router = Router(self.db, self.clock)
+
+    async def handle(self, line: str) -> bool:
+        """Act on one input line; False when the session should end."""
+        line = line.strip()
+        if not line:
+            return True
+        if line == "/quit":
+            return False
+        if line.startswith("/as"):
+            self._switch_user(line[3:].strip())
+        elif line.startswith("/advance"):
+            await self._advance(line[len("/advance") :].strip())
+        elif line.startswith("/sre"):
+            outcome = await self.router.command(self._asker(), slack_mentions(line[4:]))
+            await self._show(outcome)
+        elif line.startswith("@coach"):
+            outcome = await self.router.mention(self._asker(), line[6:].strip(), "console")
+            await self._show(outcome)
+        elif line.startswith("/"):
+            self._say("Console lines: /sre ..., @coach ..., /as <user>, /advance <N>d|h|m, /quit.")
+        return True
+
+    def _asker(self) -> Asker:
+        return Asker(TEAM, CHANNEL, self.user)
+
+    def _switch_user(self, name: str) -> None:
+        name = name.lstrip("@")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", name):
+            self._say("Usage: /as <user>   (letters, digits, . _ - ; up to 32)")
+            return
+        self.user = name
+        self._say(f"now acting as @{name}")
+
+    async def _advance(self, amount: str) -> None:
+        match = _ADVANCE.match(amount)
+        if match is None:
+            self._say("Usage: /advance <N>d|h|m   e.g. /advance 7d")
+            return
+        step = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        now = self.clock.advance(step)
+        await save_clock(self.db, self.clock)
+        done = await run_due_work(self.db, self.messenger, now)
+        self._say(
+            f"clock is now {now:%Y-%m-%d %H:%M} UTC" + (f"; {'; '.join(done)}" if done else "")
+        )
+
+    async def _show(self, outcome: Outcome) -> None:
+        if outcome.reply is not None:
+            post = Post(
+                ToChannel(CHANNEL) if outcome.public else Ephemeral(CHANNEL, self.user),
+                outcome.reply,
+            )
+            await self.messenger.send(post)
+        for post in outcome.posts:
+            await self.messenger.send(post)
+
+    def _say(self, text: str) -> None:
+        self.out.write(f"[console] {text}\n")
+        self.out.flush()
+
+
+async def load_clock(db: Database) -> ManualClock:
+    """The simulated clock where the last session left it, or now for a new database."""
+    async with db.sessions() as session:
+        saved = await session.scalar(select(SimulatedTime).where(SimulatedTime.name == CLOCK_NAME))
+    return ManualClock(saved.now if saved else SystemClock().now())
+
+
+async def save_clock(db: Database, clock: ManualClock) -> None:
+    """Persist the simulated time next to the data it belongs to."""
+    async with db.sessions() as session:
+        saved = await session.get(SimulatedTime, CLOCK_NAME)
+        if saved is None:
+            session.add(SimulatedTime(name=CLOCK_NAME, now=clock.now()))
+        else:
+            saved.now = clock.now()
+        await session.commit()
+
+
+async def run_console(database_url: str, stdin: TextIO, out: TextIO) -> None:
+    """Read lines until `/quit` or end of input."""
+    db = Database(database_url)
+    try:
+        clock = await load_clock(db)
+        await save_clock(db, clock)
+        console = Console(db, clock, out)
+        interactive = stdin.isatty()
+        if interactive:
+            out.write(
+                "SRE Coach console. Try /sre help, or /quit. You are @you in #sre-coalition.\n"
+            )
+        while True:
+            if interactive:
+                out.write("> ")
+                out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line or not await console.handle(line):
+                break
+    finally:
+        await db.dispose()

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, workspace-scoped repositories and the unit of work."""

@@ -1,0 +1,72 @@
+"""The unit of work: one session per request or job, committed once by its handler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db.engine import make_engine, make_sessionmaker, ping
+from bot.db.inserts import insert_if_absent
+from bot.db.models import ReceivedEvent
+from bot.db.repos import CoalitionRepo, WorkspaceRepo
+
+
+class UnitOfWork:
+    """Repositories of one workspace over one session; `commit()` is the handler's to call."""
+
+    def __init__(self, session: AsyncSession, team_id: str) -> None:
+        self.session = session
+        self.team_id = team_id
+        self.workspaces = WorkspaceRepo(session, team_id)
+        self.coalitions = CoalitionRepo(session, team_id)
+
+    async def commit(self) -> None:
+        """Make this request's changes durable."""
+        await self.session.commit()
+
+
+class Database:
+    """The engine, its sessions, and the few operations that are not workspace-scoped."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: AsyncEngine = make_engine(url)
+        self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
+
+    @asynccontextmanager
+    async def unit_of_work(self, team_id: str) -> AsyncIterator[UnitOfWork]:
+        """A unit of work for `team_id`; rolled back unless committed."""
+        async with self.sessions() as session:
+            yield UnitOfWork(session, team_id)
+
+    async def claim_event(self, team_id: str, event_id: str, now: datetime) -> bool:
+        """Record a Slack event delivery atomically; False when it was already taken."""
+        async with self.sessions() as session:
+            row = {"event_id": event_id, "team_id": team_id, "received_at": now}
+            first = await insert_if_absent(session, ReceivedEvent, row)
+            await session.commit()
+        return first
+
+    async def forget_events_before(self, cutoff: datetime) -> int:
+        """Drop dedupe records older than Slack's retry horizon; returns how many."""
+        async with self.sessions() as session:
+            result = await session.execute(
+                delete(ReceivedEvent).where(ReceivedEvent.received_at < cutoff)
+            )
+            await session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def healthy(self) -> bool:
+        """True when the database answers."""
+        return await ping(self.engine)
+
+    async def dispose(self) -> None:
+        """Close pooled connections."""
+        await self.engine.dispose()
+
+
+EVENT_MEMORY = timedelta(days=1)

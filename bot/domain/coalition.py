@@ -1,0 +1,92 @@
+"""Who is in a coalition and in what role; the rules for joining, leaving and changing roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.errors import NotAllowed, UsageError
+
+MIN_HEALTHY_SIZE = 3
+
+
+class Role(StrEnum):
+    """A member's part in the coalition."""
+
+    LEAD = "lead"
+    MEMBER = "member"
+    SPONSOR = "sponsor"
+    PM = "pm"
+
+    @property
+    def label(self) -> str:
+        """How the role reads in a sentence."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.LEAD: "lead",
+    Role.MEMBER: "member",
+    Role.SPONSOR: "sponsor",
+    Role.PM: "product manager",
+}
+
+
+def parse_role(word: str) -> Role:
+    """The role a user typed, or a usage error listing the roles."""
+    try:
+        return Role(word.strip().lower())
+    except ValueError:
+        roles = " | ".join(r.value for r in Role)
+        raise UsageError(f"`{word[:20]}` is not a role. Roles: {roles}.") from None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One person's current place in a coalition."""
+
+    user_id: str
+    role: Role
+    joined_at: datetime
+
+
+def leads(members: Sequence[Membership]) -> list[Membership]:
+    """The active leads."""
+    return [m for m in members if m.role is Role.LEAD]
+
+
+def role_on_join(requested: Role | None, active: Sequence[Membership]) -> Role:
+    """The role a newcomer gets: the first member leads; a second lead needs a lead's word."""
+    if not active:
+        return Role.LEAD
+    current_leads = leads(active)
+    if requested is Role.LEAD and current_leads:
+        who = ", ".join(f"<@{m.user_id}>" for m in current_leads)
+        raise NotAllowed(
+            f"{who} already leads this coalition. A lead can make you co-lead with "
+            "`/sre role @you lead`."
+        )
+    return requested or Role.MEMBER
+
+
+def check_role_change(
+    actor: str, target: str, new_role: Role, active: Sequence[Membership]
+) -> Membership:
+    """Refuse a role change the rules forbid; return the target's current membership."""
+    by_user = {m.user_id: m for m in active}
+    if by_user.get(actor) is None or by_user[actor].role is not Role.LEAD:
+        who = ", ".join(f"<@{m.user_id}>" for m in leads(active)) or "a lead"
+        raise NotAllowed(f"Only a lead can change roles; ask {who}.")
+    current = by_user.get(target)
+    if current is None:
+        raise UsageError(f"<@{target}> is not in this coalition; they can `/sre join` first.")
+    if current.role is Role.LEAD and new_role is not Role.LEAD and len(leads(active)) == 1:
+        raise NotAllowed("A coalition needs a lead: make someone else lead first.")
+    return current
+
+
+def below_minimum(active: Sequence[Membership]) -> bool:
+    """True when the coalition has fewer members than it needs to be healthy."""
+    return len(active) < MIN_HEALTHY_SIZE

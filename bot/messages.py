@@ -1,0 +1,140 @@
+"""What the bot says, independent of where: a `Doc` of simple parts, and `Post`s with a destination.
+
+Services return these; the Slack adapter renders them to Block Kit, the console to text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A short title line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Text with light markup (*bold*, `code`, <@user> mentions)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label/value pairs shown side by side."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A list of short items."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Small print under the main content."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: `action_id` is one of the constants in `bot.slack.ids`."""
+
+    label: str
+    action_id: str
+    value: str = ""
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A row of buttons."""
+
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Divider:
+    """A separator line."""
+
+
+Part = Heading | Paragraph | Fields | Bullets | Note | Actions | Divider
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A message: `fallback` is the plain text for notifications and screen readers."""
+
+    fallback: str
+    parts: tuple[Part, ...] = ()
+
+    @classmethod
+    def text(cls, text: str) -> Doc:
+        """A message that is one paragraph."""
+        return cls(fallback=text, parts=(Paragraph(text),))
+
+
+@dataclass(frozen=True)
+class ToChannel:
+    """A post everyone in the channel sees (in a thread when `thread_ts` is set)."""
+
+    channel_id: str
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class ToUser:
+    """A direct message."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Ephemeral:
+    """A message only `user_id` sees, in `channel_id`."""
+
+    channel_id: str
+    user_id: str
+
+
+Destination = ToChannel | ToUser | Ephemeral
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message to send once the request's changes are committed."""
+
+    to: Destination
+    doc: Doc
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What handling a request produced: a reply to the asker, and posts for others."""
+
+    reply: Doc | None = None
+    public: bool = False
+    posts: tuple[Post, ...] = field(default_factory=tuple)
+
+
+class Messenger(Protocol):
+    """The one outgoing port: Slack and the console each implement it."""
+
+    async def send(self, post: Post) -> str | None:
+        """Deliver `post`; return the message id (Slack `ts`) when there is one."""
+        ...
+
+
+async def send_all(messenger: Messenger, posts: Sequence[Post]) -> None:
+    """Send posts in order."""
+    for post in posts:
+        await messenger.send(post)

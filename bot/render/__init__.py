@@ -1,0 +1,1 @@
+"""Rendering `Doc`s: Block Kit for Slack, plain text for the terminal."""

@@ -1,0 +1,89 @@
+"""Joining, leaving and roles in a channel's coalition; the channel's join/leave record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.models import Coalition, Member
+from bot.db.repos import as_membership
+from bot.db.uow import UnitOfWork
+from bot.domain.coalition import Role, check_role_change, role_on_join
+from bot.domain.errors import UsageError
+from bot.messages import Doc, Outcome, Post, ToChannel
+from bot.services.asker import Asker
+from bot.views import membership as views
+
+
+async def _coalition(uow: UnitOfWork, asker: Asker, now: datetime) -> Coalition:
+    await uow.workspaces.ensure(now)
+    return await uow.coalitions.get_or_create(asker.channel_id, now)
+
+
+async def join(uow: UnitOfWork, asker: Asker, requested: Role | None, now: datetime) -> Outcome:
+    """Add the asker to the channel's coalition (the first member becomes its lead)."""
+    coalition = await _coalition(uow, asker, now)
+    active = await uow.coalitions.active_members(coalition)
+    if any(m.user_id == asker.user_id for m in active):
+        current = next(m for m in active if m.user_id == asker.user_id)
+        raise UsageError(
+            f"You are already in this coalition as {Role(current.role).label}. "
+            "A lead can change roles with `/sre role @user <role>`."
+        )
+    role = role_on_join(requested, [as_membership(m) for m in active])
+    row = await uow.coalitions.member(coalition, asker.user_id)
+    if row is None:
+        uow.coalitions.add_member(
+            Member(
+                team_id=uow.team_id,
+                coalition_id=coalition.id,
+                user_id=asker.user_id,
+                role=role.value,
+                joined_at=now,
+            )
+        )
+    else:
+        row.role, row.joined_at, row.left_at = role.value, now, None
+    announce = Post(ToChannel(asker.channel_id), views.joined_announcement(asker.user_id, role))
+    return Outcome(reply=views.joined_reply(role, len(active) + 1), posts=(announce,))
+
+
+async def leave(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
+    """Take the asker out of the channel's coalition; their history stays."""
+    coalition = await uow.coalitions.by_channel(asker.channel_id)
+    row = None if coalition is None else await uow.coalitions.member(coalition, asker.user_id)
+    if coalition is None or row is None or row.left_at is not None:
+        raise UsageError("You are not in this channel's coalition, so there is nothing to leave.")
+    active = await uow.coalitions.active_members(coalition)
+    others = [m for m in active if m.user_id != asker.user_id]
+    was_last_lead = row.role == Role.LEAD and not any(m.role == Role.LEAD for m in others)
+    row.left_at = now
+    announce = Post(ToChannel(asker.channel_id), views.left_announcement(asker.user_id))
+    return Outcome(reply=views.left_reply(was_last_lead and bool(others)), posts=(announce,))
+
+
+async def change_role(
+    uow: UnitOfWork, asker: Asker, target: str, role: Role, now: datetime
+) -> Outcome:
+    """A lead gives a member another role."""
+    coalition = await uow.coalitions.by_channel(asker.channel_id)
+    active = [] if coalition is None else await uow.coalitions.active_members(coalition)
+    check_role_change(asker.user_id, target, role, [as_membership(m) for m in active])
+    row = next(m for m in active if m.user_id == target)
+    row.role = role.value
+    doc = Doc.text(f"<@{target}> is now {role.label} (set by <@{asker.user_id}>).")
+    return Outcome(reply=doc, public=True)
+
+
+async def status(uow: UnitOfWork, asker: Asker) -> Outcome:
+    """Who is in the channel's coalition, with roles."""
+    coalition = await uow.coalitions.by_channel(asker.channel_id)
+    active = [] if coalition is None else await uow.coalitions.active_members(coalition)
+    return Outcome(reply=views.status([as_membership(m) for m in active]))
+
+
+async def record_channel_change(
+    uow: UnitOfWork, channel_id: str, user_id: str, change: str, now: datetime
+) -> None:
+    """Keep that someone joined or left the channel (metadata only)."""
+    await uow.workspaces.ensure(now)
+    uow.coalitions.record_channel_change(channel_id, user_id, change, now)

@@ -1,0 +1,1 @@
+"""The Slack adapter: Bolt app, listeners per surface, the Slack messenger, the HTTP server."""

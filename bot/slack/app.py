@@ -1,0 +1,93 @@
+"""Builds the Bolt `AsyncApp`: client, middleware, listeners and the one error handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from bot.db.uow import Database
+from bot.messages import Ephemeral, Post
+from bot.render.blocks import fallback
+from bot.router import Router, error_doc
+from bot.settings import Settings
+from bot.slack.background import BackgroundTasks
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners import commands, events
+from bot.slack.messenger import SlackMessenger
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    """A Web API client on `SLACK_API_BASE_URL` that waits out 429s (Retry-After)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_base_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp, SlackDeps]:
+    """The Slack app and the parts its listeners share."""
+    client = make_client(settings)
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else None,
+        # Replies are computed fast, so answer inline; Web API work goes to background tasks.
+        process_before_response=True,
+    )
+    deps = SlackDeps(db, clock, Router(db, clock), SlackMessenger(client), BackgroundTasks())
+    app.middleware(drop_retried_events(db, clock))
+    commands.register(app, deps)
+    events.register(app, deps)
+    app.error(on_error(deps))
+    return app, deps
+
+
+Next = Callable[[], Awaitable[BoltResponse | None]]
+
+
+def drop_retried_events(
+    db: Database, clock: Clock
+) -> Callable[..., Awaitable[BoltResponse | None]]:
+    """Middleware: a repeated `event_id` (Slack's retries) is answered 200 and not handled again."""
+
+    async def middleware(body: dict[str, Any], next_: Next) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        team_id = str(body.get("team_id") or "")
+        is_event = body.get("type") == "event_callback" and bool(event_id)
+        if is_event and not await db.claim_event(team_id, str(event_id), clock.now()):
+            return BoltResponse(status=200, body="")
+        return await next_()
+
+    return middleware
+
+
+def on_error(deps: SlackDeps) -> Callable[..., Awaitable[None]]:
+    """The one error handler: log the kind of failure, tell the user briefly, answer 200."""
+
+    async def handle(error: Exception, body: dict[str, Any], response: BoltResponse) -> None:
+        log.error("listener failed: %s", type(error).__name__, exc_info=error)
+        doc = error_doc()
+        if body.get("command"):
+            response.status, response.body = (
+                200,
+                json.dumps({"response_type": "ephemeral", "text": fallback(doc)}),
+            )
+            response.headers["content-type"] = ["application/json"]
+            return
+        response.status, response.body = 200, ""
+        user = (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
+        channel = (body.get("channel") or {}).get("id") or (body.get("event") or {}).get("channel")
+        if user and channel:
+            deps.tasks.spawn(deps.messenger.send(Post(Ephemeral(channel, user), doc)))
+
+    return handle

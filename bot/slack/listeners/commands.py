@@ -1,0 +1,29 @@
+"""The `/sre` slash command: answered inline in the ack, follow-up posts in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.render.blocks import blocks, fallback
+from bot.services.asker import Asker
+from bot.slack.deps import SlackDeps
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    """Attach the `/sre` listener."""
+
+    @app.command("/sre")
+    async def sre(ack: AsyncAck, command: dict[str, Any]) -> None:
+        asker = Asker(command["team_id"], command["channel_id"], command["user_id"])
+        outcome = await deps.router.command(asker, command.get("text") or "")
+        if outcome.reply is not None:
+            await ack(
+                response_type="in_channel" if outcome.public else "ephemeral",
+                text=fallback(outcome.reply),
+                blocks=blocks(outcome.reply),
+            )
+        else:
+            await ack()
+        deps.send_later(outcome)

@@ -1,0 +1,37 @@
+"""The outgoing port for Slack: posts, DMs and ephemerals through the Web API."""
+
+from __future__ import annotations
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import Ephemeral, Post, ToChannel, ToUser
+from bot.render.blocks import blocks, fallback
+
+
+class SlackMessenger:
+    """Sends `Post`s with `chat.postMessage` / `chat.postEphemeral`."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(self, post: Post) -> str | None:
+        """Deliver one post; returns the message `ts`."""
+        body, text = blocks(post.doc), fallback(post.doc)
+        match post.to:
+            case ToChannel(channel_id, thread_ts):
+                response = await self.client.chat_postMessage(
+                    channel=channel_id, thread_ts=thread_ts, blocks=body, text=text
+                )
+                return str(response["ts"])
+            case ToUser(user_id):
+                # A user id as channel opens the bot's DM with them (needs only chat:write).
+                response = await self.client.chat_postMessage(
+                    channel=user_id, blocks=body, text=text
+                )
+                return str(response["ts"])
+            case Ephemeral(channel_id, user_id):
+                response = await self.client.chat_postEphemeral(
+                    channel=channel_id, user=user_id, blocks=body, text=text
+                )
+                return str(response.get("message_ts") or "") or None
+        raise TypeError(f"unknown destination {post.to!r}")

@@ -1,0 +1,1 @@
+"""Pure functions that turn domain values into `Doc`s (rendered later for Slack or the terminal)."""

@@ -1,0 +1,58 @@
+"""Docs about membership: join and leave replies, the coalition's roster."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.coalition import MIN_HEALTHY_SIZE, Membership, Role
+from bot.messages import Bullets, Doc, Heading, Note, Paragraph
+
+
+def joined_reply(role: Role, size: int) -> Doc:
+    """What a newcomer reads after joining."""
+    if role is Role.LEAD and size == 1:
+        text = (
+            "You started this channel's SRE coalition and lead it. Invite two or more people "
+            "with incident scars: a coalition needs at least three to carry the work."
+        )
+    else:
+        text = f"Welcome in: you joined as {role.label}. `/sre status` shows where things stand."
+    return Doc.text(text)
+
+
+def joined_announcement(user_id: str, role: Role) -> Doc:
+    """What the channel reads when someone joins."""
+    return Doc.text(f"<@{user_id}> joined the SRE coalition as {role.label}.")
+
+
+def left_reply(no_lead_left: bool) -> Doc:
+    """What a leaver reads."""
+    text = "You left the coalition. Thank you for what you put in."
+    if no_lead_left:
+        text += " You were its last lead: someone can now take over with `/sre join lead`."
+    return Doc.text(text)
+
+
+def left_announcement(user_id: str) -> Doc:
+    """What the channel reads when someone leaves."""
+    return Doc.text(f"<@{user_id}> left the SRE coalition.")
+
+
+def status(members: Sequence[Membership]) -> Doc:
+    """The coalition's roster with roles, and whether it is big enough."""
+    if not members:
+        text = "No coalition in this channel yet. Start one with `/sre join`."
+        return Doc(fallback=text, parts=(Heading("SRE coalition"), Paragraph(text)))
+    lines = tuple(f"<@{m.user_id}> ({m.role.label})" for m in members)
+    size = f"{len(members)} member{'s' if len(members) != 1 else ''}"
+    parts: list[Heading | Paragraph | Bullets | Note] = [
+        Heading("SRE coalition"),
+        Paragraph(f"*Members* ({size})"),
+        Bullets(lines),
+    ]
+    if len(members) < MIN_HEALTHY_SIZE:
+        parts.append(
+            Note(f"A coalition needs at least {MIN_HEALTHY_SIZE} people to share the load.")
+        )
+    fallback = "SRE coalition: " + ", ".join(lines)
+    return Doc(fallback=fallback, parts=tuple(parts))

@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped with the package so `sre-coach db upgrade` works when installed."""
