@@ -1,0 +1,42 @@
+"""Small builders and probes for tests (no factory framework)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db.models import Base
+from bot.db.uow import Database
+from bot.messages import Doc, Outcome
+from bot.render.text import render
+from bot.services.asker import Asker
+
+TEAM = "T0TEAM"
+CHANNEL = "C0SRE"
+
+
+def asker(user: str, team: str = TEAM, channel: str = CHANNEL) -> Asker:
+    """Someone asking from the test channel."""
+    return Asker(team, channel, user)
+
+
+def reply_text(outcome: Outcome) -> str:
+    """The reply as the console would print it."""
+    assert outcome.reply is not None, "expected a reply"
+    return render(outcome.reply)
+
+
+def doc_text(doc: Doc) -> str:
+    """A doc as plain text."""
+    return render(doc)
+
+
+async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove that a request changed nothing."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    async with db.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            result = await session.execute(select(table))
+            rows[table.name] = sorted((tuple(r) for r in result), key=repr)
+    return rows

@@ -1,0 +1,125 @@
+"""The CLI as a user runs it: the console piped, `run` over HTTP against a fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from tests.fakeslack import FakeSlack
+from tests.slackapp import SIGNING_SECRET, signature_headers
+
+ENV_KEYS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT")
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    env.update(extra)
+    return env
+
+
+async def _cli(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, cwd=tmp_path, env=_env(tmp_path, **env),
+    )  # fmt: skip
+    out, err = await process.communicate(stdin.encode())
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_start_without_tokens_opens_the_console(tmp_path: Path) -> None:
+    code, out, err = await _cli(tmp_path, "start", stdin="/sre join lead\n/sre status\n/quit\n")
+    assert code == 0, err
+    assert "starting the console" in err
+    assert "@you (lead)" in out
+    assert "Traceback" not in out + err
+
+
+async def test_console_resumes_its_clock_and_data(tmp_path: Path) -> None:
+    _, first, _ = await _cli(tmp_path, "console", stdin="/sre join\n/advance 3d\n/quit\n")
+    code, second, err = await _cli(tmp_path, "console", stdin="/advance 0d\n/as bob\n/sre status\n")
+    assert code == 0, err
+    reached = [line for line in first.splitlines() if "clock is now" in line]
+    resumed = [line for line in second.splitlines() if "clock is now" in line]
+    assert reached and resumed and reached[0].split(";")[0] == resumed[0].split(";")[0]
+    assert "@you (lead)" in second and "now acting as @bob" in second
+
+
+async def test_run_names_the_missing_secrets(tmp_path: Path) -> None:
+    code, _, err = await _cli(tmp_path, "run", SLACK_BOT_TOKEN="xoxb-1")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "sre-coach run: missing settings: SLACK_SIGNING_SECRET (see .env.example)"
+    ]
+
+
+async def test_db_upgrade(tmp_path: Path) -> None:
+    code, _, err = await _cli(tmp_path, "db", "upgrade")
+    assert code == 0, err
+    assert (tmp_path / "coach.db").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def running_bot(tmp_path: Path) -> AsyncIterator[tuple[str, FakeSlack]]:
+    async with FakeSlack() as fake:
+        port = _free_port()
+        env = _env(
+            tmp_path,
+            SLACK_BOT_TOKEN="xoxb-test-token",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_BASE_URL=fake.base_url,
+            PORT=str(port),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stderr is not None
+        async with asyncio.timeout(20):
+            while b"listening on" not in (line := await process.stderr.readline()):
+                assert line, "the bot exited before listening"
+        try:
+            yield f"http://127.0.0.1:{port}", fake
+        finally:
+            process.terminate()
+            assert await process.wait() == 0
+            assert fake.violations == []
+
+
+async def test_run_serves_signed_commands_over_http(running_bot: tuple[str, FakeSlack]) -> None:
+    url, fake = running_bot
+    fields = {"team_id": "T0001", "channel_id": "C1", "user_id": "U1", "command": "/sre"}
+    form = urlencode({**fields, "text": "help", "response_url": fake.response_url})
+    async with aiohttp.ClientSession() as http:
+        started = time.perf_counter()
+        headers = {**signature_headers(form, int(time.time())),
+                   "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+        async with http.post(f"{url}/slack/events", data=form, headers=headers) as response:
+            elapsed = time.perf_counter() - started
+            assert response.status == 200
+            body = await response.json()
+        assert elapsed < 3.0
+        assert "/sre join" in json.dumps(body["blocks"])
+        bad = {**headers, **signature_headers(form, int(time.time()), secret="wrong")}
+        async with http.post(f"{url}/slack/events", data=form, headers=bad) as response:
+            assert response.status == 401
+        async with http.get(f"{url}/healthz") as response:
+            assert response.status == 200
+    assert fake.calls_to("auth.test")

@@ -1,0 +1,48 @@
+"""Docs rendered to Block Kit (validated by slack_sdk) and to terminal text."""
+
+from __future__ import annotations
+
+from bot.messages import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Note, Paragraph
+from bot.render.blocks import blocks
+from bot.render.text import render
+
+EVERY_PART = Doc(
+    fallback="all parts",
+    parts=(
+        Heading("Title " * 40),
+        Paragraph("Hello <@U1>, *bold* and `code`"),
+        Fields((("Deadline", "2026-11-27"), ("Days left", "30"))),
+        Bullets(("one", "two")),
+        Note("small print"),
+        Actions((Button("Go", "sre_go", "v", primary=True), Button("Later", "sre_later"))),
+        Divider(),
+    ),
+)
+
+
+def test_every_part_becomes_a_valid_block() -> None:
+    rendered = blocks(EVERY_PART)
+    assert [b["type"] for b in rendered] == [
+        "header", "section", "section", "section", "context", "actions", "divider",
+    ]  # fmt: skip
+    assert len(rendered[0]["text"]["text"]) <= 150
+    assert rendered[5]["elements"][0]["style"] == "primary"
+
+
+def test_long_text_is_cut_to_slack_limits() -> None:
+    rendered = blocks(Doc("x", (Paragraph("y" * 5000),)))
+    assert len(rendered[0]["text"]["text"]) == 3000
+
+
+def test_no_message_exceeds_fifty_blocks() -> None:
+    doc = Doc("many", tuple(Paragraph(str(i)) for i in range(80)))
+    assert len(blocks(doc)) == 50
+    assert len(blocks(doc, limit=100)) == 80
+
+
+def test_text_rendering_reads_like_the_message() -> None:
+    text = render(EVERY_PART)
+    assert "Hello @U1, bold and `code`" in text
+    assert "Deadline: 2026-11-27" in text
+    assert "[Go]  [Later]" in text
+    assert "  - one" in text
