@@ -118,12 +118,34 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Input:
+    """One field of a form: free text, or one of `options`."""
+
+    id: str
+    label: str
+    placeholder: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    """Multi-field input: a modal in Slack; the console shows the one-line command instead."""
+
+    callback_id: str
+    title: str
+    inputs: tuple[Input, ...]
+    context: str = ""  # carried through the submission, e.g. the channel
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What handling a request produced: a reply to the asker, and posts for others."""
+    """What handling a request produced: a reply to the asker, posts for others, maybe a form."""
 
     reply: Doc | None = None
     public: bool = False
     posts: tuple[Post, ...] = field(default_factory=tuple)
+    form: Form | None = None
+    refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
 
 
 class Messenger(Protocol):

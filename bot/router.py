@@ -1,73 +1,30 @@
-"""The one command router: `/sre` text and @mentions become service calls, for Slack and console.
+"""The one command router: `/sre` text, @mentions, button clicks and form submissions become
+service calls, for Slack and the console alike.
 
 It opens one unit of work per request, commits once, and turns domain errors into short replies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
-
+from bot.action_ids import ActionId, parse_button_value
 from bot.clock import Clock
-from bot.commandline import quoted, user_id, words
-from bot.db.uow import Database, UnitOfWork
-from bot.domain.coalition import parse_role
+from bot.commandline import quoted, words
+from bot.commands import BY_NAME, COMMANDS, Subcommand
+from bot.db.uow import Database
 from bot.domain.errors import DomainError, UsageError
 from bot.messages import Doc, Outcome, Post, ToChannel
-from bot.services import membership
+from bot.services import home, membership
 from bot.services.asker import Asker
+from bot.views.forms import FORMS, as_command
 from bot.views.help import help_doc, mention_doc, usage_doc
 
-Handler = Callable[[UnitOfWork, Asker, list[str], datetime], Awaitable[Outcome]]
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    """One `/sre` subcommand: its grammar, what it does, and the handler."""
-
-    name: str
-    args: str
-    summary: str
-    handler: Handler
-    max_args: int = 0
-    min_args: int = 0
-
-    @property
-    def usage(self) -> str:
-        """`/sre name args`."""
-        return f"/sre {self.name} {self.args}".strip()
-
-
-async def _help(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return Outcome(reply=help_doc(COMMANDS))
-
-
-async def _status(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await membership.status(uow, asker)
-
-
-async def _join(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    role = parse_role(args[0]) if args else None
-    return await membership.join(uow, asker, role, now)
-
-
-async def _leave(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await membership.leave(uow, asker, now)
-
-
-async def _role(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await membership.change_role(uow, asker, user_id(args[0]), parse_role(args[1]), now)
-
-
-COMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("help", "", "what I can do", _help),
-    Subcommand("status", "", "who is in the coalition and where the rollout stands", _status),
-    Subcommand("join", "[lead|member|sponsor|pm]", "join this channel's coalition", _join, 1),
-    Subcommand("leave", "", "leave the coalition", _leave),
-    Subcommand("role", "@user <role>", "a lead changes someone's role", _role, 2, 2),
-)
-BY_NAME = {c.name: c for c in COMMANDS}
+BUTTONS = {
+    ActionId.VOTE_SHAPE: "vote",
+    ActionId.SIGN_OFF: "signoff",
+    ActionId.SHOW_STATUS: "status",
+    ActionId.OPEN_SLO_FORM: "slo",
+    ActionId.OPEN_READINESS_FORM: "readiness",
+}
 
 
 class Router:
@@ -82,18 +39,37 @@ class Router:
         try:
             said = words(text)
             if not said:
+                raise UsageError("Tell me what to do, e.g. `/sre status` or `/sre join`.")
+            if said[0].lower() == "help":
                 return Outcome(reply=help_doc(COMMANDS))
             sub = BY_NAME.get(said[0].lower())
             if sub is None:
                 raise UsageError(f"I don't know `{quoted(said[0])}`.")
-            args = said[1:]
-            if not sub.min_args <= len(args) <= sub.max_args:
-                raise UsageError(f"Usage: `{sub.usage}`")
-            return await self._run(sub.handler, asker, args)
+            return await self._run(sub, asker, said[1:])
         except UsageError as error:
-            return Outcome(reply=usage_doc(error.message, COMMANDS))
+            return Outcome(reply=usage_doc(error.message, COMMANDS), refused=True)
         except DomainError as error:
-            return Outcome(reply=Doc.text(error.message))
+            return Outcome(reply=Doc.text(error.message), refused=True)
+
+    async def click(self, team_id: str, user_id: str, action_id: str, value: str) -> Outcome:
+        """A button: the same path as the command it stands for, in the button's channel."""
+        channel, argument = parse_button_value(value)
+        name = BUTTONS.get(ActionId(action_id)) if action_id in set(ActionId) else None
+        if name is None or not channel:
+            return Outcome(reply=Doc.text("That button is no longer in use."), refused=True)
+        return await self.command(Asker(team_id, channel, user_id), f"{name} {argument}".strip())
+
+    async def home(self, team_id: str, user_id: str) -> Doc:
+        """The App Home dashboard of `user_id`."""
+        async with self.db.unit_of_work(team_id) as uow:
+            return await home.dashboard(uow, user_id, self.clock.now())
+
+    async def submit(self, asker: Asker, callback_id: str, values: dict[str, str]) -> Outcome:
+        """A submitted form: the same path as its one-line command."""
+        make = FORMS.get(callback_id)  # type: ignore[call-overload]
+        if make is None:
+            return Outcome(reply=Doc.text("That form is no longer in use."), refused=True)
+        return await self.command(asker, as_command(make(asker.channel_id), values))
 
     async def mention(self, asker: Asker, text: str, thread_ts: str) -> Outcome:
         """Answer an @mention in its thread."""
@@ -107,9 +83,11 @@ class Router:
             await membership.record_channel_change(uow, channel_id, user, change, now)
             await uow.commit()
 
-    async def _run(self, handler: Handler, asker: Asker, args: list[str]) -> Outcome:
+    async def _run(self, sub: Subcommand, asker: Asker, args: list[str]) -> Outcome:
+        if not sub.min_args <= len(args) <= sub.max_args:
+            raise UsageError(f"Usage: `{sub.usage}`")
         async with self.db.unit_of_work(asker.team_id) as uow:
-            outcome = await handler(uow, asker, args, self.clock.now())
+            outcome = await sub.handler(uow, asker, args, self.clock.now())
             await uow.commit()
         return outcome
 

@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from bot.db.engine import make_engine
-from bot.db.models import Base
+from bot.db.schema import Base
 from bot.settings import Settings
 
 config = context.config

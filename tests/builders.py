@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Base
+from bot.db.schema import Base
 from bot.db.uow import Database
 from bot.messages import Doc, Outcome
 from bot.render.text import render

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.clock import ManualClock
-from bot.db.models import Base
+from bot.db.schema import Base
 from bot.db.uow import Database
 from bot.migrate import upgrade
 

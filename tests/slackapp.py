@@ -95,6 +95,57 @@ class SlackDriver:
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 
+    async def interaction(self, payload: dict[str, Any]) -> ClientResponse:
+        """An interactivity payload (block_actions, view_submission), form-encoded as Slack does."""
+        base = {
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": "1337.42.abcd",
+        }
+        body = urlencode({"payload": json.dumps({**base, **payload})})
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def click(self, action_id: str, value: str, user: str = "U1") -> ClientResponse:
+        """A button click in a channel message."""
+        action = {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": "b1",
+            "value": value,
+            "action_ts": "1700000000.1",
+        }
+        return await self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "team_id": TEAM_ID},
+                "container": {"type": "message", "channel_id": "C1", "is_ephemeral": True},
+                "channel": {"id": "C1", "name": "sre"},
+                "actions": [action],
+            }
+        )
+
+    async def submit(
+        self, callback_id: str, channel: str, values: dict[str, str], user: str = "U1"
+    ) -> ClientResponse:
+        """A modal submission with plain-text inputs (or selects, for `yes|partly|no`)."""
+        state = {
+            key: {key: {"type": "static_select", "selected_option": {"value": value}}}
+            if value in ("yes", "partly", "no")
+            else {key: {"type": "plain_text_input", "value": value}}
+            for key, value in values.items()
+        }
+        view = {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": channel,
+            "state": {"values": state},
+        }
+        return await self.interaction(
+            {"type": "view_submission", "user": {"id": user}, "view": view}
+        )
+
     async def event(self, event: dict[str, Any], event_id: str | None = None) -> ClientResponse:
         """An Events API delivery."""
         return await self.post(json.dumps(event_wrapper(event, event_id)), "application/json")

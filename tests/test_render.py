@@ -23,8 +23,14 @@ EVERY_PART = Doc(
 def test_every_part_becomes_a_valid_block() -> None:
     rendered = blocks(EVERY_PART)
     assert [b["type"] for b in rendered] == [
-        "header", "section", "section", "section", "context", "actions", "divider",
-    ]  # fmt: skip
+        "header",
+        "section",
+        "section",
+        "section",
+        "context",
+        "actions",
+        "divider",
+    ]
     assert len(rendered[0]["text"]["text"]) <= 150
     assert rendered[5]["elements"][0]["style"] == "primary"
 
@@ -46,3 +52,41 @@ def test_text_rendering_reads_like_the_message() -> None:
     assert "Deadline: 2026-11-27" in text
     assert "[Go]  [Later]" in text
     assert "  - one" in text
+
+
+def test_big_status_and_home_stay_within_slack_limits() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.coalition import Membership, Role
+    from bot.domain.risks import open_risks
+    from bot.domain.rollout import RolloutState, Service, Slo, progress
+    from bot.programme import programme
+    from bot.render.blocks import MAX_BLOCKS_VIEW
+    from bot.views import home, rollout
+
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    old = now - timedelta(days=30)
+    services = tuple(
+        Service(f"service-{i}", True, None, (Slo("availability", 99.9, 28, old),))
+        for i in range(60)
+    )
+    members = tuple(Membership(f"U{i}", Role.MEMBER, now) for i in range(40))
+    state = RolloutState(members, "primitives", now.date(), services=services)
+    risks = open_risks(state, now)
+    rows = progress(programme(), state)
+    assert len(risks) > 60
+    status = blocks(rollout.status(state, rows, risks))
+    assert len(status) <= 50
+    sections = [
+        home.Section(
+            f"C{i}",
+            Role.LEAD,
+            home.Commitments(to_sign=[s.name for s in services]),
+            state,
+            rows,
+            risks,
+        )
+        for i in range(home.MAX_COALITIONS)
+    ]
+    view = blocks(home.dashboard("U1", sections), limit=MAX_BLOCKS_VIEW)
+    assert len(view) <= MAX_BLOCKS_VIEW

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime
@@ -43,6 +43,9 @@ class Coalition(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    current_step: Mapped[str] = mapped_column(String(24), server_default="coalition")
+    deadline_on: Mapped[date | None] = mapped_column(Date)
+    deadline_event: Mapped[str | None] = mapped_column(String(120))
 
 
 class Member(Base):
@@ -60,6 +63,7 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
+    incidents: Mapped[int | None]
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -70,6 +70,21 @@ class CoalitionRepo:
         )
         return list(await self.session.scalars(query))
 
+    async def memberships_of(self, user_id: str) -> list[tuple[Coalition, Member]]:
+        """Every coalition `user_id` is an active member of, oldest first."""
+        query = (
+            select(Coalition, Member)
+            .join(Member, Member.coalition_id == Coalition.id)
+            .where(
+                Coalition.team_id == self.team_id,
+                Member.team_id == self.team_id,
+                Member.user_id == user_id,
+                Member.left_at.is_(None),
+            )
+            .order_by(Coalition.id)
+        )
+        return [(c, m) for c, m in await self.session.execute(query)]
+
     def add_member(self, member: Member) -> None:
         """Stage a new membership row."""
         if member.team_id != self.team_id:
@@ -101,4 +116,4 @@ class CoalitionRepo:
 
 def as_membership(member: Member) -> Membership:
     """The domain view of a membership row."""
-    return Membership(user_id=member.user_id, role=Role(member.role), joined_at=member.joined_at)
+    return Membership(member.user_id, Role(member.role), member.joined_at, member.incidents)

@@ -13,6 +13,7 @@ from bot.db.engine import make_engine, make_sessionmaker, ping
 from bot.db.inserts import insert_if_absent
 from bot.db.models import ReceivedEvent
 from bot.db.repos import CoalitionRepo, WorkspaceRepo
+from bot.db.rollout_repo import RolloutRepo
 
 
 class UnitOfWork:
@@ -23,6 +24,7 @@ class UnitOfWork:
         self.team_id = team_id
         self.workspaces = WorkspaceRepo(session, team_id)
         self.coalitions = CoalitionRepo(session, team_id)
+        self.rollout = RolloutRepo(session, team_id)
 
     async def commit(self) -> None:
         """Make this request's changes durable."""

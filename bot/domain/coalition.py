@@ -50,6 +50,7 @@ class Membership:
     user_id: str
     role: Role
     joined_at: datetime
+    incidents: int | None = None  # self-declared incidents handled on call
 
 
 def leads(members: Sequence[Membership]) -> list[Membership]:
@@ -76,15 +77,34 @@ def check_role_change(
 ) -> Membership:
     """Refuse a role change the rules forbid; return the target's current membership."""
     by_user = {m.user_id: m for m in active}
-    if by_user.get(actor) is None or by_user[actor].role is not Role.LEAD:
-        who = ", ".join(f"<@{m.user_id}>" for m in leads(active)) or "a lead"
-        raise NotAllowed(f"Only a lead can change roles; ask {who}.")
+    require_lead(actor, active, "change roles")
     current = by_user.get(target)
     if current is None:
         raise UsageError(f"<@{target}> is not in this coalition; they can `/sre join` first.")
     if current.role is Role.LEAD and new_role is not Role.LEAD and len(leads(active)) == 1:
         raise NotAllowed("A coalition needs a lead: make someone else lead first.")
     return current
+
+
+def holders(members: Sequence[Membership], *roles: Role) -> str:
+    """Mentions of the members holding `roles`, or a description when nobody does."""
+    names = [f"<@{m.user_id}>" for m in members if m.role in roles]
+    return ", ".join(names) if names else "a " + " or ".join(r.label for r in roles)
+
+
+def require_role(
+    actor: str, members: Sequence[Membership], action: str, *roles: Role
+) -> Membership:
+    """The actor's membership when they hold one of `roles`; else a refusal naming who can."""
+    mine = next((m for m in members if m.user_id == actor), None)
+    if mine is None or mine.role not in roles:
+        raise NotAllowed(f"Only {holders(members, *roles)} can {action}.")
+    return mine
+
+
+def require_lead(actor: str, members: Sequence[Membership], action: str) -> Membership:
+    """The actor's membership when they lead; else a refusal naming the leads."""
+    return require_role(actor, members, action, Role.LEAD)
 
 
 def below_minimum(active: Sequence[Membership]) -> bool:

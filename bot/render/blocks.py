@@ -21,6 +21,7 @@ from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 MAX_BLOCKS_MESSAGE = 50
+MAX_BLOCKS_VIEW = 100
 
 
 def _cut(text: str, limit: int) -> str:

@@ -74,13 +74,6 @@ async def change_role(
     return Outcome(reply=doc, public=True)
 
 
-async def status(uow: UnitOfWork, asker: Asker) -> Outcome:
-    """Who is in the channel's coalition, with roles."""
-    coalition = await uow.coalitions.by_channel(asker.channel_id)
-    active = [] if coalition is None else await uow.coalitions.active_members(coalition)
-    return Outcome(reply=views.status([as_membership(m) for m in active]))
-
-
 async def record_channel_change(
     uow: UnitOfWork, channel_id: str, user_id: str, change: str, now: datetime
 ) -> None:

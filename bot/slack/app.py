@@ -20,7 +20,7 @@ from bot.router import Router, error_doc
 from bot.settings import Settings
 from bot.slack.background import BackgroundTasks
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import commands, events
+from bot.slack.listeners import actions, commands, events, views
 from bot.slack.messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp,
     app.middleware(drop_retried_events(db, clock))
     commands.register(app, deps)
     events.register(app, deps)
+    actions.register(app, deps)
+    views.register(app, deps)
     app.error(on_error(deps))
     return app, deps
 

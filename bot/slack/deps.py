@@ -22,7 +22,10 @@ class SlackDeps:
     messenger: SlackMessenger
     tasks: BackgroundTasks
 
-    def send_later(self, outcome: Outcome) -> None:
-        """Send the outcome's posts after the response, off the ack path."""
+    def send_later(self, outcome: Outcome, trigger_id: str | None = None) -> None:
+        """Open the outcome's form and send its posts, off the ack path."""
+        if outcome.form is not None and trigger_id:
+            # trigger_id lives 3 s: the modal opens right away, concurrently with the response.
+            self.tasks.spawn(self.messenger.open_form(trigger_id, outcome.form))
         if outcome.posts:
             self.tasks.spawn(send_all(self.messenger, outcome.posts))

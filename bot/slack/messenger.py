@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Ephemeral, Post, ToChannel, ToUser
-from bot.render.blocks import blocks, fallback
+from bot.messages import Doc, Ephemeral, Form, Post, ToChannel, ToUser
+from bot.render.blocks import MAX_BLOCKS_VIEW, blocks, fallback
+from bot.render.modal import modal
 
 
 class SlackMessenger:
@@ -35,3 +36,12 @@ class SlackMessenger:
                 )
                 return str(response.get("message_ts") or "") or None
         raise TypeError(f"unknown destination {post.to!r}")
+
+    async def open_form(self, trigger_id: str, form: Form) -> None:
+        """Open `form` as a modal for the user who triggered it."""
+        await self.client.views_open(trigger_id=trigger_id, view=modal(form))
+
+    async def publish_home(self, user_id: str, doc: Doc) -> None:
+        """Replace the user's App Home tab with `doc`."""
+        view = {"type": "home", "blocks": blocks(doc, limit=MAX_BLOCKS_VIEW)}
+        await self.client.views_publish(user_id=user_id, view=view)

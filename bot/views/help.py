@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph
+from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
 
 
 class Described(Protocol):
@@ -17,28 +17,31 @@ class Described(Protocol):
     @property
     def summary(self) -> str: ...
 
+    @property
+    def group(self) -> str: ...
+
 
 def _lines(commands: Sequence[Described]) -> tuple[str, ...]:
     return tuple(f"`{c.usage}`: {c.summary}" for c in commands)
 
 
 def help_doc(commands: Sequence[Described]) -> Doc:
-    """Every subcommand with its grammar."""
-    lines = _lines(commands)
-    return Doc(
-        fallback="SRE Coach commands: " + "; ".join(c.usage for c in commands),
-        parts=(
-            Heading("SRE Coach"),
-            Paragraph("I help this channel's SRE coalition run its rollout. Commands:"),
-            Bullets(lines),
-            Note("Mention me (@coach) with a question in the channel, too."),
-        ),
-    )
+    """Every subcommand with its grammar, by group."""
+    parts: list[Part] = [
+        Heading("SRE Coach"),
+        Paragraph("I help this channel's SRE coalition run its rollout. `/sre help` lists:"),
+    ]
+    for group in dict.fromkeys(c.group for c in commands):
+        parts.append(Paragraph(f"*{group}*"))
+        parts.append(Bullets(_lines([c for c in commands if c.group == group])))
+    parts.append(Note("Mention me (@coach) with a question in the channel, too."))
+    fallback = "SRE Coach commands: help, " + ", ".join(c.usage.split()[1] for c in commands)
+    return Doc(fallback=fallback, parts=tuple(parts))
 
 
 def usage_doc(problem: str, commands: Sequence[Described]) -> Doc:
     """A short answer to bad input: the problem, then the commands."""
-    names = ", ".join(f"`{c.usage.split()[1]}`" for c in commands)
+    names = ", ".join(f"`{c.usage.split()[1]}`" for c in commands[:8]) + ", …"
     return Doc(
         fallback=problem,
         parts=(Paragraph(problem), Note(f"Commands: {names}. `/sre help` explains each.")),

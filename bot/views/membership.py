@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.domain.coalition import MIN_HEALTHY_SIZE, Membership, Role
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph
+from bot.domain.coalition import Role
+from bot.messages import Doc
 
 
 def joined_reply(role: Role, size: int) -> Doc:
@@ -36,23 +34,3 @@ def left_reply(no_lead_left: bool) -> Doc:
 def left_announcement(user_id: str) -> Doc:
     """What the channel reads when someone leaves."""
     return Doc.text(f"<@{user_id}> left the SRE coalition.")
-
-
-def status(members: Sequence[Membership]) -> Doc:
-    """The coalition's roster with roles, and whether it is big enough."""
-    if not members:
-        text = "No coalition in this channel yet. Start one with `/sre join`."
-        return Doc(fallback=text, parts=(Heading("SRE coalition"), Paragraph(text)))
-    lines = tuple(f"<@{m.user_id}> ({m.role.label})" for m in members)
-    size = f"{len(members)} member{'s' if len(members) != 1 else ''}"
-    parts: list[Heading | Paragraph | Bullets | Note] = [
-        Heading("SRE coalition"),
-        Paragraph(f"*Members* ({size})"),
-        Bullets(lines),
-    ]
-    if len(members) < MIN_HEALTHY_SIZE:
-        parts.append(
-            Note(f"A coalition needs at least {MIN_HEALTHY_SIZE} people to share the load.")
-        )
-    fallback = "SRE coalition: " + ", ".join(lines)
-    return Doc(fallback=fallback, parts=tuple(parts))

@@ -18,7 +18,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def sre(ack: AsyncAck, command: dict[str, Any]) -> None:
         asker = Asker(command["team_id"], command["channel_id"], command["user_id"])
         outcome = await deps.router.command(asker, command.get("text") or "")
-        if outcome.reply is not None:
+        trigger = command.get("trigger_id")
+        if outcome.reply is not None and not (outcome.form and trigger):
             await ack(
                 response_type="in_channel" if outcome.public else "ephemeral",
                 text=fallback(outcome.reply),
@@ -26,4 +27,4 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             )
         else:
             await ack()
-        deps.send_later(outcome)
+        deps.send_later(outcome, trigger)

@@ -1,0 +1,33 @@
+"""Every action_id and callback_id, in one place (views put them on buttons, Slack routes them)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """Block action ids; a button's value carries `<channel>|<argument>`."""
+
+    VOTE_SHAPE = "sre_vote_shape"
+    SIGN_OFF = "sre_sign_off"
+    SHOW_STATUS = "sre_show_status"
+    OPEN_SLO_FORM = "sre_open_slo_form"
+    OPEN_READINESS_FORM = "sre_open_readiness_form"
+
+
+class CallbackId(StrEnum):
+    """Modal callback ids."""
+
+    SLO = "sre_slo_form"
+    READINESS = "sre_readiness_form"
+
+
+def button_value(channel: str, argument: str = "") -> str:
+    """What a button carries: the coalition's channel and the command's argument."""
+    return f"{channel}|{argument}"
+
+
+def parse_button_value(value: str) -> tuple[str, str]:
+    """`(channel, argument)` from a button value."""
+    channel, _, argument = value.partition("|")
+    return channel, argument

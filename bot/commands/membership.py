@@ -1,0 +1,48 @@
+"""Subcommands about who is in the coalition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commandline import user_id
+from bot.commands.base import Subcommand
+from bot.db.uow import UnitOfWork
+from bot.domain.coalition import parse_role
+from bot.messages import Outcome
+from bot.services import membership, pitch
+from bot.services.asker import Asker
+
+
+async def _join(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    return await membership.join(uow, asker, parse_role(args[0]) if args else None, now)
+
+
+async def _leave(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    return await membership.leave(uow, asker, now)
+
+
+async def _role(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    return await membership.change_role(uow, asker, user_id(args[0]), parse_role(args[1]), now)
+
+
+async def _experience(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    return await pitch.experience(uow, asker, args[0])
+
+
+GROUP = "Coalition"
+SUBCOMMANDS = (
+    Subcommand(
+        "join", "[lead|member|sponsor|pm]", "join this channel's coalition", GROUP, _join, 0, 1
+    ),
+    Subcommand("leave", "", "leave the coalition", GROUP, _leave),
+    Subcommand("role", "@user <role>", "a lead changes someone's role", GROUP, _role, 2, 2),
+    Subcommand(
+        "experience",
+        "<incidents>",
+        "how many incidents you have handled on call",
+        GROUP,
+        _experience,
+        1,
+        1,
+    ),
+)

@@ -1,0 +1,65 @@
+"""Loading the asker's coalition, its members and its rollout state for a service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.models import Coalition, Member
+from bot.db.repos import as_membership
+from bot.db.uow import UnitOfWork
+from bot.domain.coalition import Membership, Role, require_lead, require_role
+from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.rollout import RolloutState
+from bot.programme import programme
+from bot.services.asker import Asker
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A coalition with its active members."""
+
+    coalition: Coalition
+    rows: list[Member]
+
+    @property
+    def members(self) -> list[Membership]:
+        """The domain view of the active members."""
+        return [as_membership(m) for m in self.rows]
+
+    def member(self, user_id: str) -> Membership:
+        """The user's membership, or a refusal asking them to join."""
+        for m in self.members:
+            if m.user_id == user_id:
+                return m
+        raise NotAllowed("Join the coalition first: `/sre join`.")
+
+    def lead(self, user_id: str, action: str) -> Membership:
+        """The user's membership when they lead; else a refusal naming the leads."""
+        return require_lead(user_id, self.members, action)
+
+    def signer(self, user_id: str, action: str) -> Membership:
+        """The user's membership when they are a PM or sponsor."""
+        return require_role(user_id, self.members, action, Role.PM, Role.SPONSOR)
+
+
+async def find(uow: UnitOfWork, asker: Asker) -> Loaded | None:
+    """The asker's channel coalition, if there is one."""
+    coalition = await uow.coalitions.by_channel(asker.channel_id)
+    if coalition is None:
+        return None
+    return Loaded(coalition, await uow.coalitions.active_members(coalition))
+
+
+async def load(uow: UnitOfWork, asker: Asker) -> Loaded:
+    """The asker's channel coalition, or a hint to start one."""
+    loaded = await find(uow, asker)
+    if loaded is None:
+        raise NotFound("No coalition in this channel yet. Start one with `/sre join`.")
+    return loaded
+
+
+async def rollout_state(uow: UnitOfWork, loaded: Loaded, now: datetime) -> RolloutState:
+    """The coalition's rollout snapshot as of `now`."""
+    primitives = programme().primitives
+    return await uow.rollout.state(loaded.coalition, loaded.rows, now.date(), primitives)

@@ -1,0 +1,39 @@
+"""Block actions (buttons): the same router path as the commands they stand for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.action_ids import parse_button_value
+from bot.messages import Ephemeral, Outcome, Post
+from bot.slack.deps import SlackDeps
+
+
+def with_reply(outcome: Outcome, channel: str, user: str) -> Outcome:
+    """The outcome with its reply turned into a post only `user` sees in `channel`.
+
+    When the outcome opens a form, the modal is the answer and the reply is dropped.
+    """
+    if outcome.form is not None:
+        return Outcome(posts=outcome.posts, form=outcome.form)
+    if outcome.reply is None or not channel:
+        return outcome
+    reply = Post(Ephemeral(channel, user), outcome.reply)
+    return Outcome(posts=(reply, *outcome.posts), form=outcome.form)
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    """Attach the button listener."""
+
+    @app.action(re.compile(r"^sre_"))
+    async def clicked(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        team = (body.get("team") or {}).get("id") or ""
+        user = body["user"]["id"]
+        value = str(action.get("value") or "")
+        outcome = await deps.router.click(team, user, action["action_id"], value)
+        channel, _ = parse_button_value(value)
+        deps.send_later(with_reply(outcome, channel, user), body.get("trigger_id"))

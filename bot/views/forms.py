@@ -1,0 +1,49 @@
+"""Forms for multi-field input (Slack modals); each maps onto a one-line command."""
+
+from __future__ import annotations
+
+from bot.action_ids import CallbackId
+from bot.messages import Form, Input
+
+ANSWERS = ("yes", "partly", "no")
+
+
+def slo_form(channel: str) -> Form:
+    """Define an SLO: service, SLI, target, window."""
+    return Form(
+        CallbackId.SLO,
+        "Define an SLO",
+        (
+            Input("service", "Service", "checkout"),
+            Input("sli", "SLI", "availability"),
+            Input("target", "Target (%)", "99.9"),
+            Input("window", "Window (days)", "28"),
+        ),
+        context=channel,
+    )
+
+
+def readiness_form(channel: str) -> Form:
+    """The three "when it works" conditions, each yes, partly or no."""
+    return Form(
+        CallbackId.READINESS,
+        "Readiness check",
+        (
+            Input("culture", "Open to change?", options=ANSWERS),
+            Input("pain", "Pain sharp enough?", options=ANSWERS),
+            Input("credibility", "Scars in the coalition?", options=ANSWERS),
+        ),
+        context=channel,
+    )
+
+
+def as_command(form: Form, values: dict[str, str]) -> str:
+    """The `/sre` words a submitted form stands for (forms and commands share one path)."""
+    if form.callback_id == CallbackId.SLO:
+        target = values.get("target", "").strip().rstrip("%")
+        days = values.get("window", "").strip().rstrip("d")
+        return f"slo {values.get('service', '')} {values.get('sli', '')} {target}% {days}d"
+    return "readiness " + " ".join(values.get(i.id, "") for i in form.inputs)
+
+
+FORMS = {CallbackId.SLO: slo_form, CallbackId.READINESS: readiness_form}

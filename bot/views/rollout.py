@@ -1,0 +1,159 @@
+"""Docs about the rollout: status, steps, moves, history, the deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.domain.coalition import Membership
+from bot.domain.programme import StepDef
+from bot.domain.risks import Risk
+from bot.domain.rollout import Deadline, RolloutState, StepMove, StepProgress, days_left
+from bot.messages import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+
+
+class HistoryEntry(Protocol):
+    """One line of history as the view needs it."""
+
+    at: datetime
+    actor: str
+    action: str
+    detail: str
+
+
+MAX_RISK_LINES = 8
+MARKS = {"done": "✓", "active": "▶", "not started": "·"}
+
+
+def no_coalition() -> Doc:
+    """Status before anyone joined."""
+    text = "No coalition in this channel yet. Start one with `/sre join`."
+    return Doc(fallback=text, parts=(Heading("SRE rollout"), Paragraph(text)))
+
+
+def countdown(deadline: Deadline | None, today: date) -> str:
+    """`Cyber Week on 2026-11-27: 30 days left`, or how to set one."""
+    if deadline is None:
+        return "not set (a lead: `/sre deadline YYYY-MM-DD <event>`)"
+    left = days_left(deadline, today)
+    when = f"{left} days left" if left > 1 else "tomorrow" if left == 1 else "today"
+    if left < 0:
+        when = f"{-left} days ago"
+    return f"{deadline.event} on {deadline.on:%Y-%m-%d}: {when}"
+
+
+def coverage(state: RolloutState) -> str:
+    """Critical-service coverage, signed-off first."""
+    critical = state.critical
+    if not critical:
+        return "no critical services yet (`/sre service <name> critical`)"
+    signed = sum(s.signed_off for s in critical)
+    defined = sum(s.has_slo for s in critical)
+    ready = sum(s.ready for s in critical)
+    n = len(critical)
+    return f"{signed} of {n} signed off · {defined} of {n} with SLOs · {ready} of {n} ready"
+
+
+def _step_line(row: StepProgress, number: int) -> str:
+    total = len(row.done) + len(row.open)
+    line = f"{MARKS[row.status]} {number}. {row.step.title} ({len(row.done)}/{total})"
+    if row.status == "active" and row.open:
+        line += ": next, " + "; ".join(m.title.lower() for m in row.open[:3])
+    return line
+
+
+def risk_line(risk: Risk) -> str:
+    """A risk with the guidance that helps."""
+    return f"{risk.reason} Guidance: `/sre guide {risk.guide}`"
+
+
+def members_line(members: Sequence[Membership]) -> str:
+    """`<@U1> (lead), <@U2> (pm)`."""
+    return ", ".join(f"<@{m.user_id}> ({m.role.label})" for m in members)
+
+
+def status(state: RolloutState, rows: Sequence[StepProgress], risks: Sequence[Risk]) -> Doc:
+    """The whole picture on one screen."""
+    active = next(i for i, r in enumerate(rows) if r.status == "active")
+    step = rows[active].step
+    size = f"{len(state.members)} member{'s' if len(state.members) != 1 else ''}"
+    parts: list[Part] = [
+        Heading(f"SRE rollout: step {active + 1} of {len(rows)}, {step.title}"),
+        Fields(
+            (
+                ("Deadline", countdown(state.deadline, state.today)),
+                ("Critical services", coverage(state)),
+            )
+        ),
+        Paragraph("*Progress*"),
+        Bullets(tuple(_step_line(r, i + 1) for i, r in enumerate(rows))),
+    ]
+    if risks:
+        lines = tuple(map(risk_line, risks[:MAX_RISK_LINES]))
+        if len(risks) > MAX_RISK_LINES:
+            lines += (f"…and {len(risks) - MAX_RISK_LINES} more (`/sre services` has detail)",)
+        parts += [Paragraph(f"*Open risks* ({len(risks)})"), Bullets(lines)]
+    else:
+        parts.append(Paragraph("*Open risks*: none right now."))
+    parts += [Divider(), Paragraph(f"*Members* ({size}): {members_line(state.members)}")]
+    parts.append(Note(f"Guide for this step: `/sre guide {step.guide}` · all steps: `/sre step`"))
+    fallback = f"SRE rollout: step {active + 1} of {len(rows)} ({step.title}); {len(risks)} risks"
+    return Doc(fallback=fallback, parts=tuple(parts))
+
+
+def steps(rows: Sequence[StepProgress]) -> Doc:
+    """Every step with each milestone, done or open."""
+    parts: list[Part] = [Heading("The five steps")]
+    for i, row in enumerate(rows):
+        parts.append(Paragraph(f"*{MARKS[row.status]} {i + 1}. {row.step.title}* ({row.status})"))
+        marks = [("✓", m) for m in row.done] + [("○", m) for m in row.open]
+        order = {m.id: n for n, m in enumerate(row.step.milestones)}
+        marks.sort(key=lambda pair: order[pair[1].id])
+        parts.append(
+            Bullets(
+                tuple(
+                    f"{mark} {m.title} `{m.id}`" + (" (lead ticks)" if m.manual else "")
+                    for mark, m in marks
+                )
+            )
+        )
+    parts.append(Note("A lead moves on with `/sre step next` or `/sre step <step>`."))
+    return Doc(fallback="The five steps of the rollout", parts=tuple(parts))
+
+
+def moved(plan: StepMove) -> Doc:
+    """What the lead reads after moving; open milestones are a warning, kept in history."""
+    text = f"Moved from *{plan.source.title}* to *{plan.target.title}*."
+    if not plan.left_open:
+        return Doc.text(text)
+    open_items = tuple(f"{m.title} `{m.id}`" for m in plan.left_open)
+    warning = f"Heads-up: {len(open_items)} milestone(s) were still open. I recorded the override."
+    return Doc(
+        fallback=f"{text} {warning}",
+        parts=(Paragraph(text), Paragraph(warning), Bullets(open_items)),
+    )
+
+
+def step_started(step: StepDef, lead: str) -> Doc:
+    """The channel post when a step starts, linking the guidance for it."""
+    first = "; ".join(m.title.lower() for m in step.milestones[:3])
+    text = f"<@{lead}> started the step *{step.title}*. Done looks like: {first}."
+    return Doc(
+        fallback=text,
+        parts=(Paragraph(text), Note(f"How to run this step: `/sre guide {step.guide}`")),
+    )
+
+
+def history(events: Sequence[HistoryEntry]) -> Doc:
+    """The history, newest last."""
+    if not events:
+        return Doc.text("Nothing recorded yet.")
+    lines = tuple(f"{e.at:%Y-%m-%d %H:%M} <@{e.actor}> {e.action}: {e.detail}" for e in events)
+    return Doc(fallback="Rollout history", parts=(Heading("Rollout history"), Bullets(lines)))
+
+
+def deadline_set(deadline: Deadline, today: date, lead: str) -> Doc:
+    """The public reply to a new deadline."""
+    text = f"<@{lead}> set the deadline: {countdown(deadline, today)}."
+    return Doc.text(text)
