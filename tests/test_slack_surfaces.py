@@ -51,7 +51,7 @@ async def test_slo_without_words_opens_a_modal(slack: SlackDriver) -> None:
     response = await slack.command("slo")
     assert response.status == 200
     await slack.settle()
-    assert len(slack.fake.calls_to("views.open")) == 1
+    (opened,) = slack.fake.calls_to("views.open")
     assert opened.params["trigger_id"] == "1337.42.abcd"
     view = opened.params["view"]
     view = json.loads(view) if isinstance(view, str) else view
