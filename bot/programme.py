@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import yaml
 
+from bot.content import content_directory
 from bot.domain.programme import Programme, parse_programme
-
-
-def content_directory() -> Path:
-    """The `content/` folder: beside the package in a checkout, else in the working directory."""
-    beside = Path(__file__).resolve().parent.parent / "content"
-    return beside if beside.is_dir() else Path.cwd() / "content"
 
 
 @cache

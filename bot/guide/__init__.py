@@ -1,0 +1,1 @@
+"""The coaching library: entries from `content/`, their checks, and answers to questions."""

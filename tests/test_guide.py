@@ -1,0 +1,291 @@
+"""The coaching library: its checks, question answering, context boosts and name lookup."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.guide.library import Library, LibraryError, check_library, load_library
+from bot.guide.ranking import Context, Guide
+
+CONTENT = Library.default_directory()
+SUMMARY = "A first sentence about the topic. A second sentence with advice."
+
+
+@pytest.fixture(scope="module")
+def guide() -> Guide:
+    return Guide(load_library(CONTENT))
+
+
+def front_matter(entry_id: str, **fields: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": entry_id,
+        "title": f"Entry {entry_id}",
+        "kind": "playbook",
+        "steps": ["pitch"],
+        "tags": ["example"],
+        "related": [],
+        "sources": [{"title": "A source", "publisher": "A publisher", "date": "2021-09-13"}],
+    }
+    meta.update(fields)
+    return meta
+
+
+def write(directory: Path, stem: str, meta: dict[str, Any], body: str = SUMMARY) -> Path:
+    path = directory / f"{stem}.md"
+    text = yaml.safe_dump(meta, sort_keys=False)
+    path.write_text(f"---\n{text}---\n{body}\n\n## Section\n- A point.\n", encoding="utf-8")
+    return path
+
+
+# --- the library and its checks ---------------------------------------------------------------
+
+
+def test_the_real_library_has_no_problems() -> None:
+    assert check_library(CONTENT) == []
+    library = load_library(CONTENT)
+    assert len(library.entries) >= 41
+    assert {e.id for e in library.by_kind("step")} == {
+        "step-coalition", "step-pitch", "step-structure", "step-primitives",
+        "step-forcing-function",
+    }  # fmt: skip
+    entry = library.get("zalando-2016")
+    assert entry is not None and entry.kind == "case-study"
+    assert entry.body.startswith(entry.summary[:40])
+    assert entry.sources[0].date == "2021-09-13" and entry.sources[0].url
+
+
+def test_a_valid_fixture_library_loads(tmp_path: Path) -> None:
+    write(tmp_path, "alpha", front_matter("alpha", related=["beta"], aliases=["first one"]))
+    write(
+        tmp_path,
+        "beta",
+        front_matter("beta", sources=[{"title": "T", "publisher": "P", "date": 2018}]),
+    )
+    library = load_library(tmp_path)
+    assert list(library.entries) == ["alpha", "beta"]
+    assert library.entries["beta"].sources[0].date == "2018"
+    assert library.entries["alpha"].aliases == ("first one",)
+    assert library.entries["alpha"].summary == SUMMARY
+
+
+BROKEN: list[tuple[str, dict[str, Any], str]] = [
+    ("unknown-kind", {"kind": "recipe"}, "unknown kind 'recipe'"),
+    ("unknown-step", {"steps": ["pitch", "party"]}, "unknown step 'party'"),
+    ("no-sources", {"sources": []}, "missing field 'sources'"),
+    ("bad-date", {"sources": [{"title": "T", "publisher": "P", "date": "March 2021"}]}, "date"),
+    ("bad-month", {"sources": [{"title": "T", "publisher": "P", "date": "2021-13"}]}, "date"),
+    ("no-publisher", {"sources": [{"title": "T", "date": "2021"}]}, "'publisher'"),
+    ("unresolved", {"related": ["nowhere"]}, "related id 'nowhere' does not resolve"),
+    ("no-title", {"title": None}, "missing field 'title'"),
+    ("tags-not-list", {"tags": "slo"}, "field 'tags' must be a list"),
+]
+
+
+@pytest.mark.parametrize(("stem", "fields", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_each_front_matter_problem_is_reported_with_its_file(
+    tmp_path: Path, stem: str, fields: dict[str, Any], message: str
+) -> None:
+    write(tmp_path, "fine", front_matter("fine"))
+    meta = {k: v for k, v in front_matter(stem, **fields).items() if v is not None}
+    broken = write(tmp_path, stem, meta)
+    problems = check_library(tmp_path)
+    assert [p.path for p in problems] == [broken]
+    assert message in problems[0].message
+    with pytest.raises(LibraryError, match=f"{stem}.md: .*{message[:12]}"):
+        load_library(tmp_path)
+
+
+def test_duplicate_and_mismatched_ids(tmp_path: Path) -> None:
+    write(tmp_path, "alpha", front_matter("alpha"))
+    copy = write(tmp_path, "copy", front_matter("alpha"))
+    messages = [str(p) for p in check_library(tmp_path)]
+    assert "copy.md: id 'alpha' does not match the file name 'copy'" in messages
+    assert "copy.md: duplicate id 'alpha' (also in alpha.md)" in messages
+    assert all(p.path == copy for p in check_library(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Word " * 60 + "ends. " + "More words " * 40 + "end. Done.", "the limit is 450"),
+        ("Only one sentence here.", "summary has 1 sentences"),
+        ("One. Two. Three. Four. Five.", "summary has 5 sentences"),
+        ("## A heading first\nThen text. More text.", "summary missing"),
+    ],
+    ids=["overlong", "one-sentence", "five-sentences", "heading-first"],
+)
+def test_summary_problems(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, "alpha", front_matter("alpha"), body=body)
+    problems = check_library(tmp_path)
+    assert [p.path for p in problems] == [path]
+    assert message in problems[0].message
+
+
+def test_abbreviations_do_not_split_a_summary(tmp_path: Path) -> None:
+    body = "Use a budget, e.g. one retry in ten. See ch. 3 of the book for more."
+    write(tmp_path, "alpha", front_matter("alpha"), body=body)
+    assert check_library(tmp_path) == []
+
+
+def test_yaml_that_does_not_parse(tmp_path: Path) -> None:
+    write(tmp_path, "fine", front_matter("fine"))
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nid: bad\ntags: [one, two\n---\nText. More text.\n", encoding="utf-8")
+    problems = check_library(tmp_path)
+    assert [p.path for p in problems] == [bad]
+    assert "front matter does not parse" in problems[0].message
+
+
+def test_a_missing_or_empty_directory_is_a_problem(tmp_path: Path) -> None:
+    assert "no .md entries" in check_library(tmp_path)[0].message
+    assert "does not exist" in check_library(tmp_path / "nowhere")[0].message
+
+
+# --- answering questions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("@coach how do we get product managers to care about our SLOs?", "pm-stays-out"),
+        ("what happened at Zalando in 2016?", "zalando-2016"),
+        ("zalando 2016", "zalando-2016"),
+        ("circut breakers", "circuit-breakers"),
+        ("retrys with jiter", "retries-backoff-jitter"),
+        ("our PMs ignore the SLO reports, what now?", "pm-stays-out"),
+        ("how should we write an error budget policy?", "error-budget-policy"),
+        ("people in the coalition are burning out", "coalition-burnout"),
+        ("how many pages per shift is too many", "sustainable-on-call"),
+        ("fallback or failover, which is safer?", "fallback-vs-failover"),
+        ("how do we get started?", "step-coalition"),
+        ("volume availability latency errors tickets", "home-depot-valet"),
+        ("tell me about the atlassian outage", "atlassian-2022-outage"),
+    ],
+)
+def test_questions_find_their_entry(guide: Guide, question: str, expected: str) -> None:
+    answer = guide.answer(question)
+    assert answer.best is not None, f"declined: {question}"
+    assert answer.best.entry.id == expected
+    assert answer.best.why_now is None
+    assert 1 <= len(answer.related) <= 2
+    assert answer.best.entry not in answer.related
+    assert answer.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather like?",
+        "recommend a pizza place",
+        "how do I center a div in css",
+        "tell me a joke",
+        "who is the president",
+        "good morning team",
+        "how do i write a sql join",
+        "",
+        "???",
+    ],
+)
+def test_off_topic_questions_are_declined_with_suggestions(guide: Guide, question: str) -> None:
+    answer = guide.answer(question)
+    assert answer.best is None
+    assert answer.related == ()
+    assert 3 <= len(answer.suggestions) <= 5
+    assert [e.id for e in answer.suggestions][:2] == ["step-coalition", "step-pitch"]
+
+
+def test_a_decline_suggests_entries_for_the_context(guide: Guide) -> None:
+    context = Context(step="primitives", risk_tags=("ownership",))
+    answer = guide.answer("what's the weather like?", context)
+    ids = [e.id for e in answer.suggestions]
+    assert 3 <= len(ids) <= 5
+    assert {"unowned-primitives", "step-primitives"} <= set(ids)
+
+
+def test_context_never_turns_a_decline_into_a_match(guide: Guide) -> None:
+    context = Context(step="pitch", risk_tags=("burnout", "product-management", "slo"))
+    assert guide.answer("recommend a pizza place", context).best is None
+
+
+def test_why_now_names_the_step_and_the_risk(guide: Guide) -> None:
+    context = Context(step="primitives", risk_tags=("product-management",))
+    best = guide.answer("how do we get product managers to care about our SLOs?", context).best
+    assert best is not None and best.entry.id == "pm-stays-out"
+    assert best.why_now == "You are in step 4 (primitives). Open risk: product management"
+
+
+def test_context_boost_reorders_two_close_candidates(tmp_path: Path) -> None:
+    text = "Timeouts protect callers from slow dependencies. Set a timeout on every call."
+    write(tmp_path, "alpha", front_matter("alpha", steps=["pitch"], tags=["timeouts"]), text)
+    beta = front_matter("beta", steps=["primitives"], tags=["timeouts", "latency"])
+    write(tmp_path, "beta", beta, text + " Measure it.")
+    for n, topic in enumerate(["Budgets", "Rotations", "Workshops", "Sponsors", "Charters"]):
+        filler = f"{topic} are another topic entirely. They need their own owners."
+        write(tmp_path, f"filler-{n}", front_matter(f"filler-{n}", tags=[topic.lower()]), filler)
+    guide = Guide(load_library(tmp_path))
+    question = "how long should a timeout on a slow call be"
+
+    def best(context: Context) -> tuple[str, str | None]:
+        match = guide.answer(question, context).best
+        assert match is not None
+        return match.entry.id, match.why_now
+
+    assert best(Context())[0] == "alpha"
+    assert best(Context(step="primitives")) == ("beta", "You are in step 4 (primitives)")
+    assert best(Context(risk_tags=("latency",))) == ("beta", "Open risk: latency")
+    assert best(Context(step="pitch")) == ("alpha", "You are in step 2 (pitch)")
+
+
+def test_related_entries_come_from_the_entry(guide: Guide) -> None:
+    answer = guide.answer("what happened at Zalando in 2016?")
+    assert answer.best is not None
+    listed = answer.best.entry.related
+    assert all(e.id in listed for e in answer.related)
+
+
+def test_answers_are_fast(guide: Guide) -> None:
+    questions = [
+        "how do we get product managers to care about our SLOs?",
+        "what's the weather like?",
+        "retrys with jiter and circut breakers during blak friday",
+        "my team keeps getting paged at 3am and everyone is tired",
+    ] * 75
+    timings = []
+    for n, question in enumerate(questions):
+        start = time.perf_counter()
+        guide.answer(f"{question} {n}", Context(step="pitch", risk_tags=("burnout",)))
+        timings.append(time.perf_counter() - start)
+    timings.sort()
+    assert timings[int(len(timings) * 0.99)] < 0.005
+
+
+# --- finding an entry by name ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("zalando 2016", "zalando-2016"),
+        ("evernote", "evernote-slos"),
+        ("Evernote", "evernote-slos"),
+        ("zalando-cyber-week", "zalando-cyber-week"),
+        ("home depot", "home-depot-valet"),
+        ("linkedin", "linkedin-operation-inversion"),
+        ("atlasian", "atlassian-2022-outage"),
+        ("zalando", "zalando-2016"),
+        ("step 4", "step-primitives"),
+    ],
+)
+def test_find_by_id_alias_or_title_words(guide: Guide, name: str, expected: str) -> None:
+    entry = guide.find(name)
+    assert entry is not None and entry.id == expected
+
+
+@pytest.mark.parametrize("name", ["", "pizza", "zalando pizza"])
+def test_find_returns_none_for_unknown_names(guide: Guide, name: str) -> None:
+    assert guide.find(name) is None
