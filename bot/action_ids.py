@@ -13,6 +13,7 @@ class ActionId(StrEnum):
     SHOW_STATUS = "sre_show_status"
     OPEN_SLO_FORM = "sre_open_slo_form"
     OPEN_READINESS_FORM = "sre_open_readiness_form"
+    READ_ENTRY = "sre_read_entry"
 
 
 class CallbackId(StrEnum):

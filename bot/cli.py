@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="the bot in this terminal, no Slack needed")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"])
+    content = sub.add_parser("content", help="coaching library tasks")
+    content.add_argument("action", choices=["check"])
     return parser
 
 
@@ -47,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 "No Slack tokens in the environment or .env: starting the console.", file=sys.stderr
             )
+    if command == "content":
+        return check_content()
+    if command in ("run", "console") and not library_ok():
+        return 1
     if command == "db":
         upgrade(settings.database_url)
         print("database is up to date", file=sys.stderr)
@@ -68,3 +74,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.runtime import serve
 
     return asyncio.run(serve(settings))
+
+
+def check_content() -> int:
+    """`sre-coach content check`: every problem in the library, with its file."""
+    from bot.guide.library import Library, check_library
+
+    directory = Library.default_directory()
+    problems = check_library(directory)
+    for problem in problems:
+        print(f"{directory / problem.path.name}: {problem.message}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    count = len(list(directory.glob("*.md")))
+    print(f"content ok: {count} entries in {directory}")
+    return 0
+
+
+def library_ok() -> bool:
+    """Load the coaching library at start-up; print its problems when it is broken."""
+    from bot.coaching import guide
+    from bot.guide.library import LibraryError
+
+    try:
+        guide()
+    except LibraryError as error:
+        print(f"sre-coach: {error}\nRun `sre-coach content check` after fixing.", file=sys.stderr)
+        return False
+    return True

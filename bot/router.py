@@ -6,24 +6,28 @@ It opens one unit of work per request, commits once, and turns domain errors int
 
 from __future__ import annotations
 
+import re
+
 from bot.action_ids import ActionId, parse_button_value
 from bot.clock import Clock
-from bot.commandline import quoted, words
+from bot.commandline import clean, quoted, words
 from bot.commands import BY_NAME, COMMANDS, Subcommand
 from bot.db.uow import Database
 from bot.domain.errors import DomainError, UsageError
 from bot.messages import Doc, Outcome, Post, ToChannel
-from bot.services import home, membership
+from bot.services import coaching, home, membership
 from bot.services.asker import Asker
 from bot.views.forms import FORMS, as_command
-from bot.views.help import help_doc, mention_doc, usage_doc
+from bot.views.help import help_doc, usage_doc
 
+_MENTIONS = re.compile(r"<@[A-Z0-9a-z_.-]+(?:\|[^>]*)?>")
 BUTTONS = {
     ActionId.VOTE_SHAPE: "vote",
     ActionId.SIGN_OFF: "signoff",
     ActionId.SHOW_STATUS: "status",
     ActionId.OPEN_SLO_FORM: "slo",
     ActionId.OPEN_READINESS_FORM: "readiness",
+    ActionId.READ_ENTRY: "guide",
 }
 
 
@@ -72,8 +76,13 @@ class Router:
         return await self.command(asker, as_command(make(asker.channel_id), values))
 
     async def mention(self, asker: Asker, text: str, thread_ts: str) -> Outcome:
-        """Answer an @mention in its thread."""
-        reply = mention_doc()
+        """Answer an @mention's question in its thread."""
+        question = _MENTIONS.sub(" ", clean(text)).strip()
+        try:
+            async with self.db.unit_of_work(asker.team_id) as uow:
+                reply = await coaching.answer(uow, asker, question, self.clock.now())
+        except DomainError as error:
+            reply = Doc.text(error.message)
         return Outcome(posts=(Post(ToChannel(asker.channel_id, thread_ts), reply),))
 
     async def channel_change(self, team_id: str, channel_id: str, user: str, change: str) -> None:

@@ -123,3 +123,9 @@ async def test_run_serves_signed_commands_over_http(running_bot: tuple[str, Fake
         async with http.get(f"{url}/healthz") as response:
             assert response.status == 200
     assert fake.calls_to("auth.test")
+
+
+async def test_content_check_passes(tmp_path: Path) -> None:
+    code, out, err = await _cli(tmp_path, "content", "check")
+    assert code == 0, out + err
+    assert "content ok: 41 entries" in out

@@ -97,7 +97,7 @@ async def test_mention_is_answered_in_its_thread(slack: SlackDriver) -> None:
     await slack.settle()
     (post,) = slack.fake.calls_to("chat.postMessage")
     assert post.params["thread_ts"] == "1700000001.000200"
-    assert "/sre help" in post.params["text"]
+    assert "/sre guide" in json.dumps(post.params["blocks"])
 
 
 async def test_a_retried_event_is_handled_once(slack: SlackDriver) -> None:

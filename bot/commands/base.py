@@ -13,6 +13,7 @@ from bot.domain.errors import UsageError
 from bot.messages import Outcome
 from bot.services.asker import Asker
 
+FREE = 200  # words of free text a command may carry
 Handler = Callable[[UnitOfWork, Asker, list[str], datetime], Awaitable[Outcome]]
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,4})?)%$")
 _WINDOW = re.compile(r"^(\d{1,3})d$")

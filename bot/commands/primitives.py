@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commandline import user_id
-from bot.commands.base import Subcommand, day, mentions, percent, window
-from bot.commands.rollout import FREE
+from bot.commands.base import FREE, Subcommand, day, mentions, percent, window
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.messages import Doc, Outcome

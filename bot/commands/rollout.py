@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands.base import Subcommand, day
+from bot.commands.base import FREE, Subcommand, day
 from bot.db.uow import UnitOfWork
 from bot.messages import Outcome
 from bot.services import pitch, rollout
 from bot.services.asker import Asker
 from bot.views.forms import readiness_form
-
-FREE = 200  # words of free text a command may carry
 
 
 async def _status(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:

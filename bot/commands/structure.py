@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands.base import Subcommand
-from bot.commands.rollout import FREE
+from bot.commands.base import FREE, Subcommand
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.messages import Outcome

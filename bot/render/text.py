@@ -8,11 +8,13 @@ from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, 
 
 _MENTION = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([^>|]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(https?://[^>|]+)\|([^>]+)>")
 _BOLD = re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)")
 
 
 def plain(text: str) -> str:
     """Slack markup made readable: mentions as @name."""
+    text = _LINK.sub(r"\2 (\1)", text)
     text = _BOLD.sub(r"\1", _MENTION.sub(r"@\1", text))
     return _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
 

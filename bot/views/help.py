@@ -46,12 +46,3 @@ def usage_doc(problem: str, commands: Sequence[Described]) -> Doc:
         fallback=problem,
         parts=(Paragraph(problem), Note(f"Commands: {names}. `/sre help` explains each.")),
     )
-
-
-def mention_doc() -> Doc:
-    """The answer to a mention while the coaching library is not in place."""
-    text = (
-        "I can't answer questions yet: my coaching library is still being written. "
-        "`/sre help` lists what I can do today."
-    )
-    return Doc.text(text)

@@ -1,0 +1,70 @@
+"""Coaching: answers that fit where the coalition stands, whole entries, case studies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.coaching import guide, library
+from bot.db.uow import UnitOfWork
+from bot.domain.errors import UsageError
+from bot.domain.risks import Risk, open_risks
+from bot.guide.entries import Entry
+from bot.guide.ranking import NO_CONTEXT, Context
+from bot.messages import Doc
+from bot.programme import programme
+from bot.services.asker import Asker
+from bot.services.loading import find, rollout_state
+from bot.views import coaching as views
+
+MAX_QUESTION = 500
+
+
+async def situation(uow: UnitOfWork, asker: Asker, now: datetime) -> tuple[Context, list[Risk]]:
+    """The coalition's current step and open risks (none when there is no coalition)."""
+    loaded = await find(uow, asker)
+    if loaded is None:
+        return NO_CONTEXT, []
+    state = await rollout_state(uow, loaded, now)
+    risks = open_risks(state, now)
+    tags = tuple(dict.fromkeys(t for r in risks for t in r.tags))
+    return Context(step=state.current_step, risk_tags=tags), risks
+
+
+def why_now(entry: Entry, context: Context, risks: list[Risk]) -> str | None:
+    """The open risk this entry helps with, else the step it belongs to."""
+    for risk in risks:
+        if risk.guide == entry.id or set(risk.tags) & set(entry.tags):
+            return f"Open risk: {risk.reason}"
+    if context.step in entry.steps:
+        step = programme().step(context.step)
+        return f"You are in step {programme().index(step.id) + 1}, {step.title}."
+    return None
+
+
+async def answer(uow: UnitOfWork, asker: Asker, question: str, now: datetime) -> Doc:
+    """The entry that answers `question` now, or an honest decline; an entry id shows it whole."""
+    question = question.strip()
+    if not question:
+        raise UsageError("Ask me something, e.g. `/sre guide how do we get PMs to sign off SLOs?`")
+    if len(question) > MAX_QUESTION:
+        raise UsageError(f"Keep questions under {MAX_QUESTION} characters.")
+    entry = library().get(question.lower())
+    if entry is not None:
+        return views.full_entry(entry)
+    context, risks = await situation(uow, asker, now)
+    result = guide().answer(question, context)
+    if result.best is None:
+        return views.decline(result.closest, result.suggestions)
+    why = why_now(result.best.entry, context, risks)
+    return views.answer(result.best.entry, why, result.related, asker.channel_id)
+
+
+def case(name: str) -> Doc:
+    """One case study told in full, or the list of them."""
+    cases = library().by_kind("case-study")
+    if not name:
+        return views.case_list(cases)
+    found = guide().find(name)
+    if found is None or found.kind != "case-study":
+        raise UsageError(f"I know no case called `{name[:30]}`. `/sre case` lists them.")
+    return views.full_entry(found)
