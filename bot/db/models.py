@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, MetaData, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime
@@ -43,9 +43,18 @@ class Coalition(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    current_step: Mapped[str] = mapped_column(String(24), server_default="coalition")
+    current_step: Mapped[str] = mapped_column(
+        String(24), default="coalition", server_default="coalition"
+    )
     deadline_on: Mapped[date | None] = mapped_column(Date)
     deadline_event: Mapped[str | None] = mapped_column(String(120))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    muted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checkin_day: Mapped[int] = mapped_column(default=1, server_default="1")
+    digest_day: Mapped[int] = mapped_column(default=0, server_default="0")
+    near_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
+    final_weeks: Mapped[int] = mapped_column(default=2, server_default="2")
+    planned_through: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Member(Base):
@@ -64,6 +73,13 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
     incidents: Mapped[int | None]
+    hours: Mapped[str] = mapped_column(
+        String(16), default="09:00-17:00", server_default="09:00-17:00"
+    )
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    away_from: Mapped[date | None] = mapped_column(Date)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    tz_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -1,0 +1,188 @@
+"""The planner: which nudges fall due, computed from a coalition's state and the time.
+
+Pure: given the same `Beat` and window it always plans the same nudges, each with a slot that
+makes it unique, so planning again (or on another replica) never plans anything twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bot.domain.cadence import Cadence, countdown_due
+from bot.domain.hours import WorkingHours, at_local, local_day, next_open
+
+CHANNEL_HOURS = WorkingHours(time(9), time(18))
+POST_TIME = time(10)  # countdowns and retro prompts, coalition time
+DIGEST_TIME = time(9, 30)
+REMIND_AFTER = timedelta(hours=24)
+MISSED_AFTER = timedelta(hours=48)
+STALL_WEEKS = 3
+UNSIGNED_AFTER = timedelta(days=14)
+RELEVANCE = {
+    "checkin": timedelta(hours=12),
+    "checkin-reminder": timedelta(hours=24),
+    "countdown": timedelta(hours=24),
+    "retro": timedelta(hours=48),
+    "digest": timedelta(hours=24),
+    "stalled": timedelta(hours=72),
+    "unsigned-slos": timedelta(hours=72),
+    "overdue": timedelta(hours=72),
+    "workshop": timedelta(hours=12),
+}
+DIRECT = {"checkin", "checkin-reminder", "unsigned-slos", "overdue", "workshop"}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member as the planner sees them: zone, hours, and when not to disturb them."""
+
+    user_id: str
+    tz: str | None
+    hours: WorkingHours = field(default_factory=WorkingHours)
+    snoozed_until: datetime | None = None
+    away: tuple[date, date] | None = None  # vacation, inclusive, in their own calendar
+
+    def reachable(self, moment: datetime) -> bool:
+        """True when a DM at `moment` respects their hours, snooze and vacation."""
+        if self.snoozed_until is not None and moment < self.snoozed_until:
+            return False
+        if self.away is not None and self.away[0] <= local_day(moment, self.tz) <= self.away[1]:
+            return False
+        return self.hours.contains(moment, self.tz)
+
+    def checkin_time(self) -> time:
+        """An hour into their working day."""
+        return time(
+            min(self.hours.start.hour + 1, self.hours.end.hour - 1), self.hours.start.minute
+        )
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What the planner needs to know about one coalition."""
+
+    coalition_id: int
+    channel_id: str
+    tz: str | None
+    people: tuple[Person, ...]
+    cadence: Cadence = field(default_factory=Cadence)
+    deadline: date | None = None
+    step: str = "coalition"
+    step_since: datetime | None = None
+    unanswered: tuple[tuple[str, str, datetime], ...] = ()  # (user, slot, asked at)
+    unsigned: tuple[tuple[str, datetime], ...] = ()  # (service, defined at)
+    signers: tuple[str, ...] = ()  # PMs and sponsors (leads when there are none)
+    overdue: tuple[tuple[int, str, str], ...] = ()  # (commitment id, owner, title)
+    workshops: tuple[tuple[int, str, date, tuple[str, ...]], ...] = ()  # (id, topic, day, who)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One nudge to put in the outbox."""
+
+    kind: str
+    recipient: str
+    slot: str
+    due_at: datetime
+    payload: dict[str, str] = field(default_factory=dict)
+
+
+def _days(since: datetime, until: datetime, tz: str | None) -> list[date]:
+    first, last = local_day(since, tz) - timedelta(days=1), local_day(until, tz) + timedelta(days=1)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _checkins(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
+    planned = []
+    for person in beat.people:
+        for day in _days(since, until, person.tz):
+            if not beat.cadence.is_checkin_day(beat.deadline, day, person.hours.days):
+                continue
+            due = at_local(day, person.checkin_time(), person.tz)
+            if since < due <= until:
+                planned.append(Planned("checkin", person.user_id, day.isoformat(), due))
+    return planned
+
+
+def _channel_posts(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
+    planned = []
+    for day in _days(since, until, beat.tz):
+        if day.weekday() == beat.cadence.digest_day:
+            planned.append(
+                Planned(
+                    "digest", beat.channel_id, day.isoformat(), at_local(day, DIGEST_TIME, beat.tz)
+                )
+            )
+        if beat.deadline is None:
+            continue
+        left = countdown_due(beat.deadline, day)
+        if left is not None:
+            slot = f"{beat.deadline}-{left}d"
+            due = at_local(day, POST_TIME, beat.tz)
+            planned.append(Planned("countdown", beat.channel_id, slot, due, {"days": str(left)}))
+        if day == beat.deadline + timedelta(days=1):
+            due = at_local(day, POST_TIME, beat.tz)
+            planned.append(Planned("retro", beat.channel_id, str(beat.deadline), due))
+    return [p for p in planned if since < p.due_at <= until]
+
+
+def plan_window(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
+    """Clock-driven nudges due in (since, until]: check-ins, digest, countdowns, retro."""
+    return _checkins(beat, since, until) + _channel_posts(beat, since, until)
+
+
+def _week(now: datetime) -> str:
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def plan_state(beat: Beat, now: datetime) -> list[Planned]:
+    """State-driven nudges due now: reminders, a stalled step, unsigned SLOs, overdue, workshops."""
+    planned = [
+        Planned("checkin-reminder", user, slot, asked + REMIND_AFTER)
+        for user, slot, asked in beat.unanswered
+        if asked + REMIND_AFTER <= now
+    ]
+    if beat.step_since is not None and beat.step != "forcing-function":
+        weeks = (now - beat.step_since).days // 7
+        if weeks >= STALL_WEEKS:
+            payload = {"step": beat.step, "weeks": str(weeks)}
+            planned.append(
+                Planned("stalled", beat.channel_id, f"{beat.step}-{weeks}w", now, payload)
+            )
+    waiting = sorted({s for s, defined in beat.unsigned if now - defined > UNSIGNED_AFTER})
+    if waiting:
+        payload = {"services": ",".join(waiting)}
+        planned += [Planned("unsigned-slos", u, _week(now), now, payload) for u in beat.signers]
+    planned += [
+        Planned("overdue", owner, f"commitment-{number}", now, {"title": title})
+        for number, owner, title in beat.overdue
+    ]
+    for number, topic, day, attendees in beat.workshops:
+        for user in attendees:
+            tz = next((p.tz for p in beat.people if p.user_id == user), beat.tz)
+            if day - local_day(now, tz) == timedelta(days=1):
+                payload = {"topic": topic, "day": day.isoformat()}
+                planned.append(Planned("workshop", user, f"workshop-{number}", now, payload))
+    return planned
+
+
+def stale(planned: Planned, now: datetime) -> bool:
+    """True when it fell due so long ago that sending it now would be noise."""
+    return now - planned.due_at > RELEVANCE[planned.kind]
+
+
+def send_time(kind: str, due: datetime, person: Person | None, tz: str | None) -> datetime | None:
+    """When a due nudge may go out: inside the recipient's hours (channel hours for posts)."""
+    if kind in DIRECT:
+        if person is None:
+            return None
+        moment = next_open(due, person.hours, person.tz)
+        while moment is not None and not person.reachable(moment):
+            later = max(moment + timedelta(minutes=30), person.snoozed_until or moment)
+            moment = next_open(later, person.hours, person.tz)
+            if moment is not None and moment - due > timedelta(days=30):
+                return None
+        return moment
+    return next_open(due, CHANNEL_HOURS, tz)
