@@ -14,6 +14,8 @@ class ActionId(StrEnum):
     OPEN_SLO_FORM = "sre_open_slo_form"
     OPEN_READINESS_FORM = "sre_open_readiness_form"
     READ_ENTRY = "sre_read_entry"
+    OPEN_CHECKIN_FORM = "sre_open_checkin_form"
+    NOTHING_NEW = "sre_nothing_new"
 
 
 class CallbackId(StrEnum):
@@ -21,6 +23,7 @@ class CallbackId(StrEnum):
 
     SLO = "sre_slo_form"
     READINESS = "sre_readiness_form"
+    CHECKIN = "sre_checkin_form"
 
 
 def button_value(channel: str, argument: str = "") -> str:

@@ -10,6 +10,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
@@ -20,13 +21,15 @@ from bot.db.uow import Database
 from bot.messages import Ephemeral, Outcome, Post, ToChannel, ToUser
 from bot.render.text import render
 from bot.router import Router
-from bot.scheduling.due import run_due_work
+from bot.scheduling.due import DueWork
 from bot.services.asker import Asker
 
 TEAM = "T0CONSOLE"
 CHANNEL = "C0COALITION"
 CHANNEL_NAME = "sre-coalition"
 CLOCK_NAME = "console"
+CHART_FOLDER = "sre-coach-charts"
+ADVANCE_STEP = timedelta(minutes=30)
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 _AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z0-9_.-]+)")
@@ -38,11 +41,33 @@ def slack_mentions(text: str) -> str:
 
 
 class ConsoleMessenger:
-    """Prints posts as Slack would show them, with who sees each one."""
+    """Prints posts as Slack would show them, with who sees each one; saves charts as files."""
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
+    def __init__(self, out: TextIO, clock: ManualClock, charts: Path) -> None:
+        self.out, self.clock, self.charts = out, clock, charts
         self.sent = 0
+        self.stamp = False  # prefix the simulated time while `/advance` runs the beat
+
+    async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
+        """Save the file and print where it is."""
+        self.charts.mkdir(parents=True, exist_ok=True)
+        path = (self.charts / filename).resolve()
+        path.write_bytes(content)
+        self._print(f"[#{CHANNEL_NAME}] {title}: chart saved to {path}")
+        return str(path)
+
+    async def timezone(self, user_id: str) -> str | None:
+        """The console knows no profiles: members set theirs with `/sre hours`."""
+        return None
+
+    async def was_posted(self, channel_id: str, tag: str, since: float) -> bool | None:
+        """Console posts are never lost in transit."""
+        return None
+
+    def _print(self, line: str) -> None:
+        prefix = f"{self.clock.now():%a %Y-%m-%d %H:%M} UTC " if self.stamp else ""
+        self.out.write(prefix + line + "\n")
+        self.out.flush()
 
     async def send(self, post: Post) -> str | None:
         """Print one post."""
@@ -54,8 +79,7 @@ class ConsoleMessenger:
                 where = f"DM to @{user_id}"
             case Ephemeral(_, user_id):
                 where = f"only @{user_id} sees"
-        self.out.write(f"[{where}] {_indent(render(post.doc))}\n")
-        self.out.flush()
+        self._print(f"[{where}] {_indent(render(post.doc))}")
         return f"console.{self.sent}"
 
 
@@ -75,8 +99,9 @@ class Console:
     router: Router = field(init=False)
 
     def __post_init__(self) -> None:
-        self.messenger = ConsoleMessenger(self.out)
+        self.messenger = ConsoleMessenger(self.out, self.clock, Path.cwd() / CHART_FOLDER)
         self.router = Router(self.db, self.clock)
+        self.work = DueWork(self.db, self.messenger, self.clock, worker="console")
 
     async def handle(self, line: str) -> bool:
         """Act on one input line; False when the session should end."""
@@ -115,13 +140,20 @@ class Console:
         if match is None:
             self._say("Usage: /advance <N>d|h|m   e.g. /advance 7d")
             return
-        step = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-        now = self.clock.advance(step)
+        target = self.clock.now() + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        sent = self.messenger.sent
+        self.messenger.stamp = True
+        try:
+            await self.work.run()  # what is due right now, then tick through the simulated time
+            while self.clock.now() < target:
+                self.clock.set(min(self.clock.now() + ADVANCE_STEP, target))
+                await self.work.run()
+                await save_clock(self.db, self.clock)
+        finally:
+            self.messenger.stamp = False
         await save_clock(self.db, self.clock)
-        done = await run_due_work(self.db, self.messenger, now)
-        self._say(
-            f"clock is now {now:%Y-%m-%d %H:%M} UTC" + (f"; {'; '.join(done)}" if done else "")
-        )
+        count = self.messenger.sent - sent
+        self._say(f"clock is now {self.clock.now():%Y-%m-%d %H:%M} UTC; {count} message(s) sent")
 
     async def _show(self, outcome: Outcome) -> None:
         if outcome.reply is not None:

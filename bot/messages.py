@@ -111,10 +111,15 @@ Destination = ToChannel | ToUser | Ephemeral
 
 @dataclass(frozen=True)
 class Post:
-    """A message to send once the request's changes are committed."""
+    """A message to send once the request's changes are committed.
+
+    `tag` travels with the message (Slack message metadata) so that a send whose answer was
+    lost can later be looked up instead of posted again.
+    """
 
     to: Destination
     doc: Doc
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class Input:
     label: str
     placeholder: str = ""
     options: tuple[str, ...] = ()
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,11 +154,35 @@ class Outcome:
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
 
 
+class DeliveryError(Exception):
+    """A post did not go out as asked.
+
+    `verdict` is "later" (surely not sent; try again after `retry_after` seconds), "refused"
+    (surely not sent; trying again will not help) or "unknown" (it may have been sent).
+    """
+
+    def __init__(self, verdict: str, reason: str, retry_after: float = 0.0) -> None:
+        super().__init__(f"{verdict}: {reason}")
+        self.verdict, self.reason, self.retry_after = verdict, reason, retry_after
+
+
 class Messenger(Protocol):
     """The one outgoing port: Slack and the console each implement it."""
 
     async def send(self, post: Post) -> str | None:
-        """Deliver `post`; return the message id (Slack `ts`) when there is one."""
+        """Deliver `post`; return the message id (Slack `ts`). Raises `DeliveryError`."""
+        ...
+
+    async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
+        """Share a file in a channel; returns where it can be found. Raises `DeliveryError`."""
+        ...
+
+    async def timezone(self, user_id: str) -> str | None:
+        """The user's IANA time zone, when the platform knows it."""
+        ...
+
+    async def was_posted(self, channel_id: str, tag: str, since: float) -> bool | None:
+        """Whether a post tagged `tag` is in the channel since epoch `since` (None: cannot tell)."""
         ...
 
 

@@ -28,6 +28,8 @@ BUTTONS = {
     ActionId.OPEN_SLO_FORM: "slo",
     ActionId.OPEN_READINESS_FORM: "readiness",
     ActionId.READ_ENTRY: "guide",
+    ActionId.OPEN_CHECKIN_FORM: "checkin",
+    ActionId.NOTHING_NEW: "checkin",
 }
 
 

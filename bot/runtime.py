@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 import sys
 
 from aiohttp import web
@@ -13,9 +15,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
 from bot.db.uow import Database
+from bot.scheduling.due import DueWork
 from bot.scheduling.timer import start_timer
 from bot.settings import Settings
-from bot.slack.app import build_app
+from bot.slack.app import build_app, make_client
+from bot.slack.messenger import SlackMessenger
 from bot.slack.server import web_app
 
 log = logging.getLogger(__name__)
@@ -44,7 +48,8 @@ async def serve(settings: Settings) -> int:
         await db.dispose()
         return 1
     log.info("connected to workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
-    timer = start_timer(db, deps.messenger, clock)
+    beat = SlackMessenger(make_client(settings, retries=False))
+    timer = start_timer(DueWork(db, beat, clock, worker=f"{socket.gethostname()}-{os.getpid()}"))
     try:
         if settings.socket_mode:
             await _socket_mode(app, settings)

@@ -6,7 +6,7 @@ unit of work. `COMMANDS` is the single list that help, usage messages and routin
 
 from __future__ import annotations
 
-from bot.commands import coaching, membership, primitives, rollout, structure
+from bot.commands import beat, coaching, membership, primitives, rollout, structure
 from bot.commands.base import Subcommand
 
 COMMANDS: tuple[Subcommand, ...] = (
@@ -14,6 +14,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     *rollout.SUBCOMMANDS,
     *structure.SUBCOMMANDS,
     *primitives.SUBCOMMANDS,
+    *beat.SUBCOMMANDS,
     *coaching.SUBCOMMANDS,
 )
 BY_NAME = {c.name: c for c in COMMANDS}

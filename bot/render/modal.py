@@ -35,7 +35,9 @@ def modal(form: Form) -> dict[str, Any]:
         close=PlainTextObject(text="Cancel"),
         private_metadata=form.context,
         blocks=[
-            InputBlock(block_id=f.id, label=f.label[:2000], element=_element(f))
+            InputBlock(
+                block_id=f.id, label=f.label[:2000], element=_element(f), optional=f.optional
+            )
             for f in form.inputs
         ],
     )

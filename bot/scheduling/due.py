@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.db.models import Member
 from bot.db.uow import EVENT_MEMORY, Database
 from bot.messages import Messenger
+from bot.scheduling.dispatch import Dispatcher, TickReport
+from bot.scheduling.plan import plan_due
 
 log = logging.getLogger(__name__)
+ZONE_LOOKUPS_PER_TICK = 20
 
 
-async def run_due_work(db: Database, messenger: Messenger, now: datetime) -> list[str]:
-    """Run everything due at `now`; returns one line per kind of work that did something."""
-    done: list[str] = []
-    purged = await db.forget_events_before(now - EVENT_MEMORY)
-    if purged:
-        done.append(f"forgot {purged} old event delivery record(s)")
-    return done
+class DueWork:
+    """Plan, dispatch and tidy up: everything the beat does at one tick."""
+
+    def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
+        self.db, self.messenger, self.clock = db, messenger, clock
+        self.dispatcher = Dispatcher(db, messenger, clock, worker)
+
+    async def run(self) -> TickReport:
+        """One tick at the clock's current time."""
+        now = self.clock.now()
+        await self.learn_time_zones()
+        await plan_due(self.db, now)
+        report = await self.dispatcher.tick()
+        await self.db.forget_events_before(now - EVENT_MEMORY)
+        return report
+
+    async def learn_time_zones(self) -> None:
+        """Ask the platform for the time zone of members we have not asked yet."""
+        async with self.db.sessions() as session:
+            query = select(Member).where(Member.tz_checked.is_(False)).limit(ZONE_LOOKUPS_PER_TICK)
+            members = list(await session.scalars(query))
+            for member in members:
+                member.tz = await self.messenger.timezone(member.user_id) or member.tz
+                member.tz_checked = True
+            await session.commit()

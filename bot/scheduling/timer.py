@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.clock import Clock
-from bot.db.uow import Database
-from bot.messages import Messenger
-from bot.scheduling.due import run_due_work
+from bot.scheduling.due import DueWork
 
 TICK_SECONDS = 20
+log = logging.getLogger(__name__)
 
 
-def start_timer(db: Database, messenger: Messenger, clock: Clock) -> AsyncIOScheduler:
+def start_timer(work: DueWork) -> AsyncIOScheduler:
     """Start the timer inside the running loop; the caller shuts it down."""
 
     async def tick() -> None:
-        await run_due_work(db, messenger, clock.now())
+        try:
+            await work.run()
+        except Exception as error:  # one failed tick must not stop the beat; the next retries
+            log.error("due work failed: %s", type(error).__name__, exc_info=error)
 
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(

@@ -26,9 +26,17 @@ from bot.slack.messenger import SlackMessenger
 log = logging.getLogger(__name__)
 
 
-def make_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client on `SLACK_API_BASE_URL` that waits out 429s (Retry-After)."""
+def make_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
+    """A Web API client on `SLACK_API_BASE_URL`.
+
+    With `retries`, it waits out 429s (Retry-After) for interactive replies. The scheduler's
+    client has none: it must never re-post blindly after a reset, and it reschedules 429s itself.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if not retries:
+        return AsyncWebClient(
+            token=token, base_url=settings.slack_api_base_url, timeout=10, retry_handlers=[]
+        )
     client = AsyncWebClient(token=token, base_url=settings.slack_api_base_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return client

@@ -1,12 +1,33 @@
-"""The outgoing port for Slack: posts, DMs and ephemerals through the Web API."""
+"""The outgoing port for Slack: posts, DMs, ephemerals, files and lookups through the Web API."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Doc, Ephemeral, Form, Post, ToChannel, ToUser
+from bot.messages import DeliveryError, Doc, Ephemeral, Form, Post, ToChannel, ToUser
 from bot.render.blocks import MAX_BLOCKS_VIEW, blocks, fallback
 from bot.render.modal import modal
+
+TAG_EVENT = "sre_coach_post"
+
+
+def _verdict(error: Exception) -> DeliveryError:
+    """Classify a failed call: surely not sent (later / refused), or maybe sent (unknown)."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        if status == 429:
+            wait = float(error.response.headers.get("Retry-After", 1) or 1)
+            return DeliveryError("later", "rate limited", wait)
+        if status >= 500:
+            return DeliveryError("unknown", f"Slack answered {status}")
+        return DeliveryError("refused", str(error.response.get("error") or status))
+    if isinstance(error, aiohttp.ClientConnectorError):  # refused before anything was sent
+        return DeliveryError("later", "cannot connect", 5.0)
+    return DeliveryError("unknown", type(error).__name__)
 
 
 class SlackMessenger:
@@ -17,17 +38,26 @@ class SlackMessenger:
 
     async def send(self, post: Post) -> str | None:
         """Deliver one post; returns the message `ts`."""
+        try:
+            return await self._send(post)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as error:
+            raise _verdict(error) from error
+
+    async def _send(self, post: Post) -> str | None:
         body, text = blocks(post.doc), fallback(post.doc)
+        extra: dict[str, Any] = {}
+        if post.tag:
+            extra["metadata"] = {"event_type": TAG_EVENT, "event_payload": {"tag": post.tag}}
         match post.to:
             case ToChannel(channel_id, thread_ts):
                 response = await self.client.chat_postMessage(
-                    channel=channel_id, thread_ts=thread_ts, blocks=body, text=text
+                    channel=channel_id, thread_ts=thread_ts, blocks=body, text=text, **extra
                 )
                 return str(response["ts"])
             case ToUser(user_id):
                 # A user id as channel opens the bot's DM with them (needs only chat:write).
                 response = await self.client.chat_postMessage(
-                    channel=user_id, blocks=body, text=text
+                    channel=user_id, blocks=body, text=text, **extra
                 )
                 return str(response["ts"])
             case Ephemeral(channel_id, user_id):
@@ -36,6 +66,42 @@ class SlackMessenger:
                 )
                 return str(response.get("message_ts") or "") or None
         raise TypeError(f"unknown destination {post.to!r}")
+
+    async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
+        """Share a file: files.getUploadURLExternal, then files.completeUploadExternal."""
+        try:
+            response = await self.client.files_upload_v2(
+                channel=channel_id, content=content, filename=filename, title=title
+            )
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as error:
+            raise _verdict(error) from error
+        files = response.get("files") or [{}]
+        return str(files[0].get("id") or filename)
+
+    async def timezone(self, user_id: str) -> str | None:
+        """The user's `tz` from `users.info`."""
+        try:
+            response = await self.client.users_info(user=user_id)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError):
+            return None
+        tz = (response.get("user") or {}).get("tz")
+        return str(tz) if tz else None
+
+    async def was_posted(self, channel_id: str, tag: str, since: float) -> bool | None:
+        """Look for our tagged message in the channel's history (public channels only)."""
+        if not channel_id.startswith("C"):
+            return None  # DMs would need im:history, which the bot does not ask for
+        try:
+            response = await self.client.conversations_history(
+                channel=channel_id, oldest=str(since), include_all_metadata=True, limit=200
+            )
+        except (TimeoutError, SlackApiError, aiohttp.ClientError):
+            return None
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("tag") == tag:
+                return True
+        return False
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         """Open `form` as a modal for the user who triggered it."""

@@ -37,8 +37,28 @@ def readiness_form(channel: str) -> Form:
     )
 
 
+def checkin_form(channel: str) -> Form:
+    """A check-in: progress, blockers, energy 1-5, hours this week."""
+    return Form(
+        CallbackId.CHECKIN,
+        "Check in",
+        (
+            Input("energy", "Energy, 1 (drained) to 5 (great)", options=("1", "2", "3", "4", "5")),
+            Input("hours", "Hours on SRE work this week", "4"),
+            Input("progress", "Progress", "what moved", optional=True),
+            Input("blockers", "Blockers", "what is in the way", optional=True),
+        ),
+        context=channel,
+    )
+
+
 def as_command(form: Form, values: dict[str, str]) -> str:
     """The `/sre` words a submitted form stands for (forms and commands share one path)."""
+    if form.callback_id == CallbackId.CHECKIN:
+        hours = values.get("hours", "").strip().rstrip("h")
+        text = f"checkin {values.get('energy', '')} {hours}h {values.get('progress', '')}"
+        blockers = values.get("blockers", "").strip()
+        return text + (f" blocked: {blockers}" if blockers else "")
     if form.callback_id == CallbackId.SLO:
         target = values.get("target", "").strip().rstrip("%")
         days = values.get("window", "").strip().rstrip("d")
@@ -46,4 +66,8 @@ def as_command(form: Form, values: dict[str, str]) -> str:
     return "readiness " + " ".join(values.get(i.id, "") for i in form.inputs)
 
 
-FORMS = {CallbackId.SLO: slo_form, CallbackId.READINESS: readiness_form}
+FORMS = {
+    CallbackId.SLO: slo_form,
+    CallbackId.READINESS: readiness_form,
+    CallbackId.CHECKIN: checkin_form,
+}

@@ -36,4 +36,5 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         value = str(action.get("value") or "")
         outcome = await deps.router.click(team, user, action["action_id"], value)
         channel, _ = parse_button_value(value)
-        deps.send_later(with_reply(outcome, channel, user), body.get("trigger_id"))
+        where = (body.get("channel") or {}).get("id") or channel  # a DM's button answers in the DM
+        deps.send_later(with_reply(outcome, where, user), body.get("trigger_id"))

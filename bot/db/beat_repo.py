@@ -1,0 +1,276 @@
+"""Batched reads and writes for the scheduler: a fixed number of queries per tick.
+
+The planner and dispatcher are system jobs over every workspace; every row they read or
+write carries its own `team_id`, and everything they send goes to that row's workspace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.beat_models import CheckIn, Commitment, Nudge, ProgressSnapshot
+from bot.db.models import Coalition, Member
+from bot.db.rollout_models import RolloutEvent, ServiceRow, SloRow, Workshop
+from bot.domain.beat import Beat, Person, Planned
+from bot.domain.cadence import Cadence
+from bot.domain.coalition import Role
+from bot.domain.hours import WorkingHours, parse_hours
+
+CHUNK = 500
+
+
+def person(member: Member) -> Person:
+    """The planner's view of a member."""
+    away = (member.away_from, member.away_until) if member.away_from and member.away_until else None
+    return Person(member.user_id, member.tz, _hours(member.hours), member.snoozed_until, away)
+
+
+def _hours(text: str) -> WorkingHours:
+    try:
+        return parse_hours(text.replace(":00", ""))
+    except Exception:  # stored by our own validated command; fall back rather than stop the beat
+        return WorkingHours()
+
+
+def cadence(coalition: Coalition) -> Cadence:
+    """The coalition's configured rhythm."""
+    return Cadence(
+        checkin_day=coalition.checkin_day,
+        near_weeks=coalition.near_weeks,
+        final_weeks=coalition.final_weeks,
+        digest_day=coalition.digest_day,
+    )
+
+
+async def load_beats(
+    session: AsyncSession, now: datetime, only: Coalition | None = None
+) -> list[tuple[Coalition, Beat]]:
+    """Every coalition with active members (or just `only`), as the planner sees it.
+
+    Seven queries whatever the number of coalitions.
+    """
+    if only is not None:
+        coalitions = [only]
+    else:
+        coalitions = list(await session.scalars(select(Coalition).order_by(Coalition.id)))
+    members = await session.scalars(select(Member).where(Member.left_at.is_(None)))
+    by_coalition: dict[int, list[Member]] = defaultdict(list)
+    for m in members:
+        by_coalition[m.coalition_id].append(m)
+    unanswered = await _unanswered(session, now)
+    unsigned = await _unsigned(session)
+    overdue = await _overdue(session, now.date())
+    workshops = await _workshops(session, now.date())
+    step_since = await _step_since(session)
+    beats = []
+    for c in coalitions:
+        people = by_coalition.get(c.id)
+        if not people:
+            continue
+        signers = [m.user_id for m in people if m.role in (Role.PM, Role.SPONSOR)]
+        signers = signers or [m.user_id for m in people if m.role == Role.LEAD]
+        beat = Beat(
+            coalition_id=c.id,
+            channel_id=c.channel_id,
+            tz=c.tz,
+            people=tuple(person(m) for m in people),
+            cadence=cadence(c),
+            deadline=c.deadline_on,
+            step=c.current_step,
+            step_since=step_since.get(c.id, c.created_at),
+            unanswered=tuple(unanswered[c.id]),
+            unsigned=tuple(unsigned[c.id]),
+            signers=tuple(signers),
+            overdue=tuple(overdue[c.id]),
+            workshops=tuple(workshops[c.id]),
+        )
+        beats.append((c, beat))
+    return beats
+
+
+async def _unanswered(session: AsyncSession, now: datetime) -> dict[int, list[Any]]:
+    rows = await session.scalars(
+        select(CheckIn).where(CheckIn.answered_at.is_(None), CheckIn.missed.is_(False))
+    )
+    found: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        found[r.coalition_id].append((r.user_id, r.slot, r.asked_at))
+    return found
+
+
+async def _unsigned(session: AsyncSession) -> dict[int, list[Any]]:
+    query = (
+        select(ServiceRow.coalition_id, ServiceRow.name, SloRow.defined_at)
+        .join(SloRow, SloRow.service_id == ServiceRow.id)
+        .where(SloRow.signed_off_at.is_(None))
+    )
+    found: dict[int, list[Any]] = defaultdict(list)
+    for coalition_id, name, defined_at in await session.execute(query):
+        found[coalition_id].append((name, defined_at))
+    return found
+
+
+async def _overdue(session: AsyncSession, today: date) -> dict[int, list[Any]]:
+    rows = await session.scalars(
+        select(Commitment).where(Commitment.done_at.is_(None), Commitment.due_on < today)
+    )
+    found: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        found[r.coalition_id].append((r.id, r.owner, r.title))
+    return found
+
+
+async def _workshops(session: AsyncSession, today: date) -> dict[int, list[Any]]:
+    soon = today + timedelta(days=2)
+    rows = await session.scalars(
+        select(Workshop).where(
+            Workshop.held_on > today - timedelta(days=1), Workshop.held_on <= soon
+        )
+    )
+    found: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        people = tuple(a for a in r.attendees.split(",") if a)
+        found[r.coalition_id].append((r.id, r.topic, r.held_on, people))
+    return found
+
+
+async def _step_since(session: AsyncSession) -> dict[int, datetime]:
+    query = (
+        select(RolloutEvent.coalition_id, func.max(RolloutEvent.at))
+        .where(RolloutEvent.action == "step")
+        .group_by(RolloutEvent.coalition_id)
+    )
+    return {cid: at for cid, at in await session.execute(query)}
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def add_nudges(
+    session: AsyncSession, planned: Iterable[tuple[Coalition, Planned, str]]
+) -> int:
+    """Put planned nudges in the outbox unless already there; returns how many were new."""
+    rows = [
+        {
+            "team_id": c.team_id,
+            "coalition_id": c.id,
+            "kind": p.kind,
+            "recipient": p.recipient,
+            "slot": p.slot,
+            "due_at": p.due_at,
+            "payload": json.dumps(p.payload, sort_keys=True),
+            "status": status,
+            "attempts": 0,
+        }
+        for c, p, status in planned
+    ]
+    added = 0
+    for start in range(0, len(rows), CHUNK):
+        statement = _insert(session)(Nudge).values(rows[start : start + CHUNK])
+        result = await session.execute(statement.on_conflict_do_nothing())
+        added += int(getattr(result, "rowcount", 0) or 0)
+    return added
+
+
+async def mark_planned(session: AsyncSession, ids: Sequence[int], until: datetime) -> None:
+    """Advance the planning watermark of these coalitions."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        await session.execute(
+            update(Coalition).where(Coalition.id.in_(chunk)).values(planned_through=until)
+        )
+
+
+async def mark_missed(session: AsyncSession, before: datetime) -> int:
+    """Check-ins asked before `before` and never answered count as missed."""
+    result = await session.execute(
+        update(CheckIn)
+        .where(CheckIn.answered_at.is_(None), CheckIn.missed.is_(False), CheckIn.asked_at < before)
+        .values(missed=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def claim(
+    session: AsyncSession, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Nudge]:
+    """Atomically take up to `limit` due nudges for this worker (compare-and-set on status)."""
+    due = (
+        select(Nudge.id)
+        .where(Nudge.status == "pending", Nudge.due_at <= now)
+        .order_by(Nudge.due_at, Nudge.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
+    )
+    statement = (
+        update(Nudge)
+        .where(Nudge.id.in_(due.scalar_subquery()), Nudge.status == "pending")
+        .values(
+            status="claimed",
+            claimed_by=worker,
+            lease_until=now + lease,
+            attempts=Nudge.attempts + 1,
+        )
+        .returning(Nudge)
+    )
+    result = await session.scalars(statement, execution_options={"synchronize_session": False})
+    return list(result)
+
+
+async def expired_claims(session: AsyncSession, now: datetime) -> list[Nudge]:
+    """Nudges whose worker vanished mid-send: they may or may not have gone out."""
+    statement = (
+        update(Nudge)
+        .where(Nudge.status == "claimed", Nudge.lease_until < now)
+        .values(status="ambiguous", note="worker stopped while sending")
+        .returning(Nudge)
+    )
+    result = await session.scalars(statement, execution_options={"synchronize_session": False})
+    return list(result)
+
+
+def settled(nudge_id: int, worker: str) -> Any:
+    """A WHERE clause that only matches the nudge while this worker still holds it."""
+    return (Nudge.id == nudge_id) & (Nudge.status == "claimed") & (Nudge.claimed_by == worker)
+
+
+async def record_snapshot(
+    session: AsyncSession, coalition: Coalition, day: date, values: dict[str, int]
+) -> None:
+    """Keep the day's progress figures (the first reading of a day stays)."""
+    row = {"team_id": coalition.team_id, "coalition_id": coalition.id, "day": day, **values}
+    await session.execute(_insert(session)(ProgressSnapshot).values(row).on_conflict_do_nothing())
+
+
+async def snapshots(session: AsyncSession, coalition: Coalition) -> list[ProgressSnapshot]:
+    """The coalition's daily progress figures, oldest first."""
+    query = (
+        select(ProgressSnapshot)
+        .where(
+            ProgressSnapshot.team_id == coalition.team_id,
+            ProgressSnapshot.coalition_id == coalition.id,
+        )
+        .order_by(ProgressSnapshot.day)
+    )
+    return list(await session.scalars(query))
+
+
+async def checkins_since(
+    session: AsyncSession, coalition: Coalition, since: datetime
+) -> list[CheckIn]:
+    """Check-ins asked of the coalition since `since`."""
+    query = select(CheckIn).where(
+        CheckIn.team_id == coalition.team_id,
+        CheckIn.coalition_id == coalition.id,
+        CheckIn.asked_at >= since,
+    )
+    return list(await session.scalars(query))

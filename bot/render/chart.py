@@ -1,0 +1,52 @@
+"""The digest's picture: progress toward the deadline as a PNG (matplotlib, no display)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from matplotlib.dates import DateFormatter, date2num
+from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class Point:
+    """Progress on one day."""
+
+    day: date
+    milestones: float  # share of milestones done, 0..1
+    coverage: float  # share of critical services with a signed-off SLO, 0..1
+
+
+def _day(day: date) -> float:
+    return float(date2num(day))  # type: ignore[no-untyped-call]
+
+
+def progress_png(points: Sequence[Point], deadline: date | None, event: str | None) -> bytes:
+    """A line chart of milestones done and SLO coverage over time, with the deadline marked."""
+    # The object-oriented API: no pyplot global state, no display, safe in a server.
+    figure = Figure(figsize=(7, 3.2), dpi=100)
+    axes = figure.subplots()
+    days = [_day(p.day) for p in points]
+    axes.plot(days, [100 * p.milestones for p in points], marker="o", label="Milestones done")
+    axes.plot(
+        days,
+        [100 * p.coverage for p in points],
+        marker="s",
+        label="Critical services signed off",
+    )
+    if deadline is not None:
+        axes.axvline(_day(deadline), color="#c0392b", linestyle="--", label=event or "Deadline")
+    axes.set_ylim(0, 105)
+    axes.set_ylabel("%")
+    axes.xaxis.set_major_formatter(DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
+    axes.legend(loc="upper left", fontsize=8)
+    axes.grid(alpha=0.3)
+    axes.set_title("Progress toward the deadline", fontsize=10)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,183 @@
+"""Docs of the beat: check-in DMs and answers, nudges, countdowns, commitments, the schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.action_ids import ActionId, button_value
+from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
+
+
+class CommitmentLike(Protocol):
+    """A commitment as the views need it."""
+
+    id: int
+    owner: str
+    title: str
+    due_on: date
+
+
+def checkin_dm(channel: str, reminder: bool = False) -> Doc:
+    """The check-in question, with a form button and a one-click 'nothing new'."""
+    ask = "A gentle reminder: how" if reminder else "How"
+    text = f"{ask} did your SRE coalition work go since the last check-in?"
+    return Doc(
+        fallback=text,
+        parts=(
+            Paragraph(text),
+            Actions(
+                (
+                    Button("Check in", ActionId.OPEN_CHECKIN_FORM, button_value(channel), True),
+                    Button("Nothing new", ActionId.NOTHING_NEW, button_value(channel, "nothing")),
+                )
+            ),
+            Note(
+                "Energy and hours stay private: the channel only ever sees totals. "
+                "In a terminal: `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`."
+            ),
+        ),
+    )
+
+
+def checked_in(energy: int | None) -> Doc:
+    """Thanks for a check-in, with a kind word when energy is low."""
+    if energy is None:
+        return Doc.text("Thanks, noted as nothing new. Quiet weeks are fine.")
+    text = "Thanks for checking in."
+    if energy <= 2:
+        text += (
+            " Energy sounds low. If you want to hand something off or move a date, say so "
+            "in the channel or to a lead; `/sre snooze 7d` pauses my messages to you."
+        )
+    return Doc.text(text)
+
+
+def snoozed(until: datetime | None) -> Doc:
+    """Confirmation of a snooze."""
+    if until is None:
+        return Doc.text("Welcome back: my messages to you are on again.")
+    return Doc.text(f"I'll stay quiet until {until:%Y-%m-%d %H:%M} UTC. `/sre snooze off` ends it.")
+
+
+def away(first: date | None, last: date | None) -> Doc:
+    """Confirmation of a vacation."""
+    if first is None or last is None:
+        return Doc.text("Vacation cleared.")
+    return Doc.text(f"Enjoy it: no messages from me from {first} to {last}.")
+
+
+def hours_set(hours: str, tz: str) -> Doc:
+    """Confirmation of working hours."""
+    return Doc.text(f"I'll only message you between {hours} on weekdays, {tz} time.")
+
+
+def committed(row: CommitmentLike) -> Doc:
+    """Confirmation of a commitment."""
+    return Doc.text(f"Commitment #{row.id} for <@{row.owner}>: {row.title}, due {row.due_on}.")
+
+
+def assigned(row: CommitmentLike, lead: str) -> Doc:
+    """The DM to someone given a commitment."""
+    return Doc.text(
+        f"<@{lead}> asked you to take on #{row.id}: {row.title}, by {row.due_on}. If that "
+        "does not fit, say so early; nobody expects volunteers to stretch forever."
+    )
+
+
+def commitment_list(rows: Sequence[CommitmentLike], today: date) -> Doc:
+    """Open commitments, overdue ones marked."""
+    if not rows:
+        return Doc.text("No open commitments. `/sre commit <YYYY-MM-DD> <what>` adds one.")
+    lines = tuple(
+        f"#{r.id} {r.title}: <@{r.owner}>, due {r.due_on}"
+        + (" (overdue)" if r.due_on < today else "")
+        for r in rows
+    )
+    return Doc(fallback="Open commitments", parts=(Heading("Open commitments"), Bullets(lines)))
+
+
+def countdown_post(days: int, event: str, deadline: date) -> Doc:
+    """A countdown post in the channel."""
+    when = (
+        "Tomorrow"
+        if days == 1
+        else f"{days // 7} weeks to go"
+        if days % 7 == 0
+        else f"{days} days to go"
+    )
+    text = f"*{when}*: {event} on {deadline}. `/sre status` shows what is still open."
+    return Doc.text(text)
+
+
+def retro_post(event: str) -> Doc:
+    """The prompt for a retro after the deadline."""
+    return Doc(
+        fallback=f"{event} is behind us: time for a retro.",
+        parts=(
+            Paragraph(
+                f"{event} is behind us. Time for a short retro: what held, what broke, "
+                "what the coalition keeps doing, and what it stops."
+            ),
+            Note("When it is done, a lead ticks it: `/sre done retro-held`."),
+        ),
+    )
+
+
+def stalled_post(step_title: str, weeks: int, guide: str) -> Doc:
+    """A step that has not moved for weeks, with the guidance that helps."""
+    text = (
+        f"The coalition has been on *{step_title}* for {weeks} weeks. Stalls happen; "
+        "pick the smallest open milestone and name one person for it this week."
+    )
+    return Doc(fallback=text, parts=(Paragraph(text), Note(f"Guidance: `/sre guide {guide}`")))
+
+
+def unsigned_dm(services: Sequence[str]) -> Doc:
+    """To PMs and sponsors: SLOs waiting for their sign-off."""
+    names = ", ".join(services)
+    text = (
+        f"SLOs of {names} have waited more than two weeks for a sign-off. Signing says "
+        "the target fits what users need; `/sre signoff <service>` when it does."
+    )
+    return Doc(
+        fallback=text, parts=(Paragraph(text), Note("Why it matters: `/sre guide pm-stays-out`"))
+    )
+
+
+def overdue_dm(title: str) -> Doc:
+    """To the owner of an overdue commitment."""
+    return Doc.text(
+        f"'{title}' is past its date. No judgement: move the date, hand it off, or close it "
+        "with `/sre finish <n>` (`/sre commitments` lists them)."
+    )
+
+
+def workshop_dm(topic: str, day: str) -> Doc:
+    """To an attendee, the day before a workshop."""
+    return Doc.text(f"Reminder: the workshop *{topic}* is tomorrow ({day}).")
+
+
+def schedule(
+    upcoming: Sequence[tuple[datetime, str, str]], waiting: int, unsure: int, settings: str
+) -> Doc:
+    """What will be sent next and when, and the coalition's rhythm."""
+    parts: list[Part] = [Heading("Schedule")]
+    lines = tuple(f"{when:%a %Y-%m-%d %H:%M} UTC: {kind} to {who}" for when, kind, who in upcoming)
+    parts.append(Bullets(lines) if lines else Paragraph("Nothing planned in the next two weeks."))
+    parts.append(Paragraph(f"*Rhythm*: {settings}"))
+    if waiting or unsure:
+        parts.append(
+            Note(
+                f"Outbox: {waiting} waiting to go out; {unsure} may or may not have "
+                "been delivered (Slack did not answer), so they are not sent again."
+            )
+        )
+    parts.append(
+        Note(
+            "Leads: `/sre schedule digest|checkin <weekday>`, "
+            "`/sre schedule near|final <weeks>`, `/sre mute`, `/sre timezone <zone>`."
+        )
+    )
+    return Doc(fallback="Schedule", parts=tuple(parts))
