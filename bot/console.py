@@ -29,7 +29,6 @@ CHANNEL = "C0COALITION"
 CHANNEL_NAME = "sre-coalition"
 CLOCK_NAME = "console"
 CHART_FOLDER = "sre-coach-charts"
-ADVANCE_STEP = timedelta(minutes=30)
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 _AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z0-9_.-]+)")
@@ -144,11 +143,7 @@ class Console:
         sent = self.messenger.sent
         self.messenger.stamp = True
         try:
-            await self.work.run()  # what is due right now, then tick through the simulated time
-            while self.clock.now() < target:
-                self.clock.set(min(self.clock.now() + ADVANCE_STEP, target))
-                await self.work.run()
-                await save_clock(self.db, self.clock)
+            await self.work.walk(self.clock, target)
         finally:
             self.messenger.stamp = False
         await save_clock(self.db, self.clock)

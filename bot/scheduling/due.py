@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock import Clock
+from bot.clock import Clock, ManualClock
 from bot.db.models import Member
 from bot.db.uow import EVENT_MEMORY, Database
 from bot.messages import Messenger
 from bot.scheduling.dispatch import Dispatcher, TickReport
-from bot.scheduling.plan import plan_due
+from bot.scheduling.plan import next_moment, plan_due
 
 log = logging.getLogger(__name__)
 ZONE_LOOKUPS_PER_TICK = 20
@@ -32,6 +33,13 @@ class DueWork:
         report = await self.dispatcher.tick()
         await self.db.forget_events_before(now - EVENT_MEMORY)
         return report
+
+    async def walk(self, clock: ManualClock, until: datetime) -> None:
+        """Simulated time: run the beat now and at every moment something can fall due."""
+        await self.run()
+        while clock.now() < until:
+            clock.set(await next_moment(self.db, clock.now(), until))
+            await self.run()
 
     async def learn_time_zones(self) -> None:
         """Ask the platform for the time zone of members we have not asked yet."""

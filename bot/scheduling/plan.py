@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+
+from bot.db.beat_models import Nudge
 from bot.db.beat_repo import add_nudges, load_beats, mark_missed, mark_planned
 from bot.db.models import Coalition
 from bot.db.uow import Database
-from bot.domain.beat import MISSED_AFTER, Planned, plan_state, plan_window, stale
+from bot.domain.beat import MISSED_AFTER, REMIND_AFTER, Planned, plan_state, plan_window, stale
 
 CATCH_UP = timedelta(days=8)  # after an outage, look this far back (older work is skipped)
 
@@ -33,3 +36,21 @@ async def plan_due(db: Database, now: datetime) -> int:
         await mark_missed(session, now - MISSED_AFTER)
         await session.commit()
     return added
+
+
+MAX_JUMP = timedelta(hours=6)  # state-driven nudges are noticed at least this often
+
+
+async def next_moment(db: Database, now: datetime, until: datetime) -> datetime:
+    """The next time anything can fall due, for walking simulated time event by event."""
+    async with db.sessions() as session:
+        pending = await session.scalar(
+            select(func.min(Nudge.due_at)).where(Nudge.status == "pending", Nudge.due_at > now)
+        )
+        beats = await load_beats(session, now)
+    moments = [pending, now + MAX_JUMP, until]
+    for _, beat in beats:
+        moments += [p.due_at for p in plan_window(beat, now, until)]
+        moments += [asked + REMIND_AFTER for _, _, asked in beat.unanswered]
+        moments += [asked + MISSED_AFTER for _, _, asked in beat.unanswered]
+    return min(m for m in moments if m is not None and m > now)

@@ -43,9 +43,7 @@ async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
                 .where(Nudge.team_id == uow.team_id, Nudge.coalition_id == coalition.id)
                 .group_by(Nudge.status)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     settings = _rhythm(cadence(coalition), coalition.tz, coalition.muted)
     doc = views.schedule(
