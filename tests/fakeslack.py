@@ -172,6 +172,7 @@ class _Failure:
     error: str | None
     delay: float
     remaining: int
+    delivered: bool = False
 
 
 def _missing(value: Any) -> bool:
@@ -211,6 +212,7 @@ class FakeSlack:
         self._origin = ""
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        self._arrived = asyncio.Condition()
         self._answers: dict[str, Callable[[SlackCall], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -219,6 +221,7 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "views.open": self._view,
             "views.publish": self._view,
@@ -272,6 +275,15 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ test helpers
 
+    async def wait_for(self, method: str, count: int) -> None:
+        """Return once `count` accepted calls to `method` have arrived (no polling)."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: len(self.calls_to(method)) >= count)
+
+    async def _notify(self) -> None:
+        async with self._arrived:
+            self._arrived.notify_all()
+
     def calls_to(self, method: str) -> list[SlackCall]:
         """Accepted calls to ``method``, in order."""
         return [call for call in self.calls if call.method == method]
@@ -285,6 +297,7 @@ class FakeSlack:
         times: int = 1,
         error: str | None = "ratelimited",
         delay: float = 0.0,
+        delivered: bool = False,
     ) -> None:
         """Make the next ``times`` valid calls to ``method`` fail.
 
@@ -293,13 +306,19 @@ class FakeSlack:
         ``ok: false`` answer is produced. ``delay`` seconds pass before the answer (to drive a
         client timeout). Such calls go to ``failed_calls``, not ``calls``. With ``status=200``
         and ``error=None`` the call is only slowed down and then answered normally (it is
-        then recorded in ``calls``). Calls that break the spec don't use up a failure.
+        then recorded in ``calls``). With ``delivered`` the call takes effect (it is recorded in
+        ``calls``, so a posted message exists) before the failure is answered: Slack got it, the
+        client never heard. Calls that break the spec don't use up a failure.
         """
         if times < 1:
             raise ValueError("times must be >= 1")
         self._failures.setdefault(method, deque()).append(
-            _Failure(status, retry_after, error, delay, times)
+            _Failure(status, retry_after, error, delay, times, delivered)
         )
+
+    def heal(self) -> None:
+        """Drop the failures still waiting to be injected (recorded calls stay)."""
+        self._failures.clear()
 
     def reset(self) -> None:
         """Forget calls, violations, injected failures, uploads and configured users."""
@@ -367,9 +386,11 @@ class FakeSlack:
         if failure is not None:
             if failure.status == 200 and failure.error is None:
                 self.calls.append(call)
+                await self._notify()
                 await self._sleep(failure.delay)
                 return web.json_response(self._answer(call))
-            self.failed_calls.append(call)
+            (self.calls if failure.delivered else self.failed_calls).append(call)
+            await self._notify()
             await self._sleep(failure.delay)
             headers: dict[str, str] = {}
             if failure.status == 429 and failure.retry_after is not None:
@@ -381,6 +402,7 @@ class FakeSlack:
             )
 
         self.calls.append(call)
+        await self._notify()
         return web.json_response(self._answer(call))
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
@@ -588,6 +610,21 @@ class FakeSlack:
     def _conversations_members(self, call: SlackCall) -> dict[str, Any]:
         members = list(self.members.get(str(call.params["channel"]), []))
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_history(self, call: SlackCall) -> dict[str, Any]:
+        """Messages this fake accepted for the channel, newest first, metadata included."""
+        channel = str(call.params["channel"])
+        messages = [
+            self._message(c, str(i))
+            for i, c in enumerate(self.calls)
+            if c.method == "chat.postMessage"
+            and self._channel_id(c.params.get("channel")) == channel
+        ]
+        return {"ok": True, "messages": list(reversed(messages)), "has_more": False}
+
+    def posts_to(self, channel: str) -> list[SlackCall]:
+        """Accepted chat.postMessage calls to a channel (a user id means their DM)."""
+        return [c for c in self.calls_to("chat.postMessage") if c.params.get("channel") == channel]
 
     def _users_info(self, call: SlackCall) -> dict[str, Any]:
         return {"ok": True, "user": self.user(str(call.params["user"]))}
