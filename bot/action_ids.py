@@ -16,6 +16,13 @@ class ActionId(StrEnum):
     READ_ENTRY = "sre_read_entry"
     OPEN_CHECKIN_FORM = "sre_open_checkin_form"
     NOTHING_NEW = "sre_nothing_new"
+    ALL_GOOD = "sre_all_good"
+    HAND_OFF = "sre_hand_off"
+    MOVE_DATES = "sre_move_dates"
+    PAIR = "sre_pair"
+    SNOOZE = "sre_snooze"
+    ASK_LEAD = "sre_ask_lead"
+    LEAVE_REASON = "sre_leave_reason"
 
 
 class CallbackId(StrEnum):

@@ -15,7 +15,7 @@ from bot.commands import BY_NAME, COMMANDS, Subcommand
 from bot.db.uow import Database
 from bot.domain.errors import DomainError, UsageError
 from bot.messages import Doc, Outcome, Post, ToChannel
-from bot.services import coaching, home, membership
+from bot.services import activity, coaching, home, membership
 from bot.services.asker import Asker
 from bot.views.forms import FORMS, as_command
 from bot.views.help import help_doc, usage_doc
@@ -30,6 +30,13 @@ BUTTONS = {
     ActionId.READ_ENTRY: "guide",
     ActionId.OPEN_CHECKIN_FORM: "checkin",
     ActionId.NOTHING_NEW: "checkin",
+    ActionId.ALL_GOOD: "all-good",
+    ActionId.ASK_LEAD: "ask-lead",
+    ActionId.HAND_OFF: "offer hand-off",
+    ActionId.MOVE_DATES: "offer move-dates",
+    ActionId.PAIR: "offer pair",
+    ActionId.SNOOZE: "snooze",
+    ActionId.LEAVE_REASON: "left-because",
 }
 
 
@@ -87,12 +94,21 @@ class Router:
             reply = Doc.text(error.message)
         return Outcome(posts=(Post(ToChannel(asker.channel_id, thread_ts), reply),))
 
-    async def channel_change(self, team_id: str, channel_id: str, user: str, change: str) -> None:
-        """Record a join or leave of the channel."""
+    async def channel_change(
+        self, team_id: str, channel_id: str, user: str, change: str
+    ) -> Outcome:
+        """Record a join or leave of the channel (leaving it leaves the coalition too)."""
         async with self.db.unit_of_work(team_id) as uow:
             now = self.clock.now()
-            await membership.record_channel_change(uow, channel_id, user, change, now)
+            outcome = await membership.record_channel_change(uow, channel_id, user, change, now)
             await uow.commit()
+        return outcome
+
+    async def activity(self, team_id: str, channel_id: str, user: str, kind: str) -> None:
+        """Count a message or reaction in a coalition channel (metadata only)."""
+        async with self.db.unit_of_work(team_id) as uow:
+            if await activity.count(uow, channel_id, user, self.clock.now(), kind):
+                await uow.commit()
 
     async def _run(self, sub: Subcommand, asker: Asker, args: list[str]) -> Outcome:
         if not sub.min_args <= len(args) <= sub.max_args:

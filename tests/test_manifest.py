@@ -36,6 +36,7 @@ BOT_EVENTS = {
     "member_left_channel",
     "message.channels",
     "app_home_opened",
+    "reaction_added",
 }
 BOT_SCOPES = {
     "commands",  # /sre
@@ -45,6 +46,7 @@ BOT_SCOPES = {
     "chat:write",  # chat.postMessage / chat.postEphemeral / chat.update
     "users:read",  # users.info (time zone)
     "files:write",  # files.getUploadURLExternal / completeUploadExternal (chart)
+    "reactions:read",  # reaction_added (participation counts)
 }
 
 

@@ -6,7 +6,7 @@ unit of work. `COMMANDS` is the single list that help, usage messages and routin
 
 from __future__ import annotations
 
-from bot.commands import beat, coaching, membership, primitives, rollout, structure
+from bot.commands import beat, coaching, health, membership, primitives, rollout, structure
 from bot.commands.base import Subcommand
 
 COMMANDS: tuple[Subcommand, ...] = (
@@ -15,6 +15,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     *structure.SUBCOMMANDS,
     *primitives.SUBCOMMANDS,
     *beat.SUBCOMMANDS,
+    *health.SUBCOMMANDS,
     *coaching.SUBCOMMANDS,
 )
 BY_NAME = {c.name: c for c in COMMANDS}

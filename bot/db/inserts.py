@@ -18,3 +18,18 @@ async def insert_if_absent(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     result = await session.execute(insert(model).values(**values).on_conflict_do_nothing())
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def add_counts(
+    session: AsyncSession, model: type[Base], key: dict[str, Any], counts: dict[str, int]
+) -> None:
+    """Insert a row of counters, or add `counts` to the row already holding `key` (atomic)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**key, **counts)
+    table = model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=[c for c in key if c != "team_id"],
+        set_={name: table.c[name] + statement.excluded[name] for name in counts},
+    )
+    await session.execute(statement)

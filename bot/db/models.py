@@ -55,6 +55,8 @@ class Coalition(Base):
     near_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
     final_weeks: Mapped[int] = mapped_column(default=2, server_default="2")
     planned_through: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    shadow: Mapped[bool] = mapped_column(default=False, server_default=false())
+    health_week: Mapped[str | None] = mapped_column(String(10))  # last week assessed
 
 
 class Member(Base):
@@ -80,6 +82,11 @@ class Member(Base):
     away_from: Mapped[date | None] = mapped_column(Date)
     away_until: Mapped[date | None] = mapped_column(Date)
     tz_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    opted_out: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    after_hours_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    lead_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    lead_note_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    all_good_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

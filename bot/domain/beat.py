@@ -29,8 +29,19 @@ RELEVANCE = {
     "unsigned-slos": timedelta(hours=72),
     "overdue": timedelta(hours=72),
     "workshop": timedelta(hours=12),
+    "health-dm": timedelta(hours=72),
+    "health-lead": timedelta(hours=72),
+    "concentration": timedelta(hours=72),
 }
-DIRECT = {"checkin", "checkin-reminder", "unsigned-slos", "overdue", "workshop"}
+DIRECT = {
+    "checkin",
+    "checkin-reminder",
+    "unsigned-slos",
+    "overdue",
+    "workshop",
+    "health-dm",
+    "health-lead",
+}
 
 
 @dataclass(frozen=True)

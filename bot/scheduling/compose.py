@@ -20,6 +20,7 @@ from bot.messages import Doc, Post, ToChannel, ToUser
 from bot.programme import programme
 from bot.render.chart import Point, progress_png
 from bot.views import beat as views
+from bot.views import health as health_views
 from bot.views.digest import digest
 
 WEEK = timedelta(days=7)
@@ -58,6 +59,9 @@ async def compose(
     channel = ToChannel(coalition.channel_id)
     match nudge.kind:
         case "checkin":
+            rows = await checkins_since(session, coalition, now - WEEK)
+            if any(r.user_id == nudge.recipient and r.slot == nudge.slot for r in rows):
+                return _skip("already checked in today")
             return Composed(Post(dm, views.checkin_dm(coalition.channel_id), tag))
         case "checkin-reminder":
             rows = await checkins_since(session, coalition, now - 3 * WEEK)
@@ -98,6 +102,20 @@ async def compose(
             return Composed(Post(dm, views.overdue_dm(row.title), tag))
         case "workshop":
             return Composed(Post(dm, views.workshop_dm(payload["topic"], payload["day"]), tag))
+        case "health-dm":
+            members = await CoalitionRepo(session, coalition.team_id).active_members(coalition)
+            lead = next(
+                (m.user_id for m in members if m.role == "lead" and m.user_id != nudge.recipient),
+                None,
+            )
+            facts = [f["text"] for f in json.loads(payload["facts"])]
+            doc = health_views.care_dm(coalition.channel_id, payload["level"], facts, lead)
+            return Composed(Post(dm, doc, tag))
+        case "health-lead":
+            facts = [f["text"] for f in json.loads(payload["facts"])]
+            return Composed(Post(dm, health_views.lead_note(payload["member"], facts), tag))
+        case "concentration":
+            return Composed(Post(channel, health_views.concentration_post(), tag))
     return _skip(f"unknown kind {nudge.kind}")
 
 

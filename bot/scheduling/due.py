@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -12,7 +12,9 @@ from bot.db.models import Member
 from bot.db.uow import EVENT_MEMORY, Database
 from bot.messages import Messenger
 from bot.scheduling.dispatch import Dispatcher, TickReport
+from bot.scheduling.health import assess_due
 from bot.scheduling.plan import next_moment, plan_due
+from bot.scheduling.retention import purge
 
 log = logging.getLogger(__name__)
 ZONE_LOOKUPS_PER_TICK = 20
@@ -24,14 +26,19 @@ class DueWork:
     def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
         self.db, self.messenger, self.clock = db, messenger, clock
         self.dispatcher = Dispatcher(db, messenger, clock, worker)
+        self.purged_on: date | None = None
 
     async def run(self) -> TickReport:
         """One tick at the clock's current time."""
         now = self.clock.now()
         await self.learn_time_zones()
+        await assess_due(self.db, now)
         await plan_due(self.db, now)
         report = await self.dispatcher.tick()
-        await self.db.forget_events_before(now - EVENT_MEMORY)
+        if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
+            await self.db.forget_events_before(now - EVENT_MEMORY)
+            await purge(self.db, now)
+            self.purged_on = now.date()
         return report
 
     async def walk(self, clock: ManualClock, until: datetime) -> None:

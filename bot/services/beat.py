@@ -36,6 +36,7 @@ async def open_checkin(uow: UnitOfWork, loaded: Loaded, user_id: str) -> CheckIn
             CheckIn.coalition_id == loaded.coalition.id,
             CheckIn.user_id == user_id,
             CheckIn.answered_at.is_(None),
+            CheckIn.missed.is_(False),
         )
         .order_by(CheckIn.asked_at.desc())
         .limit(1)

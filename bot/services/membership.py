@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.db.beat_models import Commitment
+from bot.db.health_models import Departure
 from bot.db.models import Coalition, Member
 from bot.db.repos import as_membership
+from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
 from bot.domain.coalition import Role, check_role_change, role_on_join
 from bot.domain.errors import UsageError
-from bot.messages import Doc, Outcome, Post, ToChannel
+from bot.messages import Doc, Outcome, Post, ToChannel, ToUser
 from bot.services.asker import Asker
+from bot.views import health as health_views
 from bot.views import membership as views
 
 
@@ -47,8 +51,9 @@ async def join(uow: UnitOfWork, asker: Asker, requested: Role | None, now: datet
     return Outcome(reply=views.joined_reply(role, len(active) + 1), posts=(announce,))
 
 
-async def leave(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """Take the asker out of the channel's coalition; their history stays."""
+async def leave(uow: UnitOfWork, asker: Asker, now: datetime, why: str = "") -> Outcome:
+    """Take the asker out of the channel's coalition: thanks, their items to the leads, and a
+    retro suggestion when this is the second departure in 30 days. Their history stays."""
     coalition = await uow.coalitions.by_channel(asker.channel_id)
     row = None if coalition is None else await uow.coalitions.member(coalition, asker.user_id)
     if coalition is None or row is None or row.left_at is not None:
@@ -57,8 +62,33 @@ async def leave(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     others = [m for m in active if m.user_id != asker.user_id]
     was_last_lead = row.role == Role.LEAD and not any(m.role == Role.LEAD for m in others)
     row.left_at = now
-    announce = Post(ToChannel(asker.channel_id), views.left_announcement(asker.user_id))
-    return Outcome(reply=views.left_reply(was_last_lead and bool(others)), posts=(announce,))
+    uow.rollout.add(Departure(team_id=uow.team_id, coalition_id=coalition.id,
+                              user_id=asker.user_id, left_at=now, reason=why or None))  # fmt: skip
+    await uow.session.flush()
+    items = await _held_items(uow, coalition, asker.user_id)
+    leads = [m.user_id for m in others if m.role == Role.LEAD] or [m.user_id for m in others[:1]]
+    posts = [
+        Post(ToChannel(asker.channel_id), views.left_announcement(asker.user_id)),
+        Post(ToUser(asker.user_id), health_views.farewell(asker.channel_id)),
+        *(
+            Post(ToUser(lead), health_views.items_to_reassign(asker.user_id, items))
+            for lead in leads
+        ),
+    ]
+    recent = await uow.rollout.all(Departure, coalition)
+    count = sum(1 for d in recent if d.left_at >= now - timedelta(days=30))
+    if count >= 2:
+        posts.append(Post(ToChannel(asker.channel_id), health_views.retro_suggestion(count)))
+    return Outcome(reply=views.left_reply(was_last_lead and bool(others)), posts=tuple(posts))
+
+
+async def _held_items(uow: UnitOfWork, coalition: Coalition, user_id: str) -> list[str]:
+    commitments = await uow.rollout.all(Commitment, coalition, order=Commitment.due_on)
+    owned = await uow.rollout.all(PrimitiveOwner, coalition)
+    return [f"#{c.id} {c.title} (due {c.due_on})" for c in commitments
+            if c.owner == user_id and c.done_at is None] + [
+        f"owner of {p.primitive}" for p in owned if p.owner == user_id
+    ]  # fmt: skip
 
 
 async def change_role(
@@ -76,7 +106,13 @@ async def change_role(
 
 async def record_channel_change(
     uow: UnitOfWork, channel_id: str, user_id: str, change: str, now: datetime
-) -> None:
-    """Keep that someone joined or left the channel (metadata only)."""
+) -> Outcome:
+    """Keep that someone joined or left the channel; leaving it means leaving the coalition."""
     await uow.workspaces.ensure(now)
     uow.coalitions.record_channel_change(channel_id, user_id, change, now)
+    coalition = await uow.coalitions.by_channel(channel_id)
+    row = None if coalition is None else await uow.coalitions.member(coalition, user_id)
+    if change != "left" or row is None or row.left_at is not None:
+        return Outcome()
+    outcome = await leave(uow, Asker(uow.team_id, channel_id, user_id), now, "left-channel")
+    return Outcome(posts=outcome.posts)

@@ -28,7 +28,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if _is_self(event, context):  # the bot's own joins and leaves are not coalition news
             return
         team = context.team_id or event.get("team") or ""
-        await deps.router.channel_change(team, event["channel"], event["user"], change)
+        deps.send_later(
+            await deps.router.channel_change(team, event["channel"], event["user"], change)
+        )
 
     @app.event("member_joined_channel")
     async def joined(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -39,5 +41,18 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await channel_change(event, context, "left")
 
     @app.event("message")
-    async def message(event: dict[str, Any]) -> None:
-        """Channel messages are acknowledged; activity counts come with the health signals."""
+    async def message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A channel message counts toward its author's participation; its text is never kept."""
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        team = context.team_id or event.get("team") or ""
+        await deps.router.activity(team, event["channel"], event["user"], "messages")
+
+    @app.event("reaction_added")
+    async def reaction(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A reaction in a coalition channel counts toward participation."""
+        item = event.get("item") or {}
+        if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
+            return
+        team = context.team_id or event.get("team") or ""
+        await deps.router.activity(team, item["channel"], event["user"], "reactions")
