@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -246,22 +245,6 @@ def test_related_entries_come_from_the_entry(guide: Guide) -> None:
     assert answer.best is not None
     listed = answer.best.entry.related
     assert all(e.id in listed for e in answer.related)
-
-
-def test_answers_are_fast(guide: Guide) -> None:
-    questions = [
-        "how do we get product managers to care about our SLOs?",
-        "what's the weather like?",
-        "retrys with jiter and circut breakers during blak friday",
-        "my team keeps getting paged at 3am and everyone is tired",
-    ] * 75
-    timings = []
-    for n, question in enumerate(questions):
-        start = time.perf_counter()
-        guide.answer(f"{question} {n}", Context(step="pitch", risk_tags=("burnout",)))
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-    assert timings[int(len(timings) * 0.99)] < 0.005
 
 
 # --- finding an entry by name ---------------------------------------------------------------
