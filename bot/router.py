@@ -7,6 +7,7 @@ It opens one unit of work per request, commits once, and turns domain errors int
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from bot.action_ids import ActionId, parse_button_value
 from bot.clock import Clock
@@ -104,10 +105,12 @@ class Router:
             await uow.commit()
         return outcome
 
-    async def activity(self, team_id: str, channel_id: str, user: str, kind: str) -> None:
-        """Count a message or reaction in a coalition channel (metadata only)."""
+    async def activity(
+        self, team_id: str, channel_id: str, user: str, kind: str, at: datetime | None = None
+    ) -> None:
+        """Count a message or reaction in a coalition channel at `at` (metadata only)."""
         async with self.db.unit_of_work(team_id) as uow:
-            if await activity.count(uow, channel_id, user, self.clock.now(), kind):
+            if await activity.count(uow, channel_id, user, at or self.clock.now(), kind):
                 await uow.commit()
 
     async def _run(self, sub: Subcommand, asker: Asker, args: list[str]) -> Outcome:

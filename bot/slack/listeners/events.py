@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.services.asker import Asker
 from bot.slack.deps import SlackDeps
+
+
+def _moment(ts: object) -> datetime | None:
+    """A Slack `ts` ("1700000000.000100") as a UTC time, when it is one."""
+    try:
+        return datetime.fromtimestamp(float(str(ts)), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _is_self(event: dict[str, Any], context: AsyncBoltContext) -> bool:
@@ -46,7 +55,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
         team = context.team_id or event.get("team") or ""
-        await deps.router.activity(team, event["channel"], event["user"], "messages")
+        at = _moment(event.get("ts"))
+        await deps.router.activity(team, event["channel"], event["user"], "messages", at)
 
     @app.event("reaction_added")
     async def reaction(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -55,4 +65,5 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
             return
         team = context.team_id or event.get("team") or ""
-        await deps.router.activity(team, item["channel"], event["user"], "reactions")
+        at = _moment(event.get("event_ts"))
+        await deps.router.activity(team, item["channel"], event["user"], "reactions", at)
