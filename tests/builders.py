@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.clock import Clock
 from bot.db.schema import Base
 from bot.db.uow import Database
 from bot.messages import Doc, Outcome
 from bot.render.text import render
+from bot.router import Router
 from bot.services.asker import Asker
 
 TEAM = "T0TEAM"
@@ -40,3 +43,17 @@ async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             result = await session.execute(select(table))
             rows[table.name] = sorted((tuple(r) for r in result), key=repr)
     return rows
+
+
+async def three_members(
+    router: Router, clock: Clock, zones: dict[str, tuple[str, str]] | None = None
+) -> Router:
+    """A lead U1, a PM U2 and a member U3, a deadline 30 days out, optional hours and zones."""
+    for user, role in (("U1", "lead"), ("U2", "pm"), ("U3", "member")):
+        await router.command(asker(user), f"join {role}")
+        if zones:
+            tz, hours = zones[user]
+            await router.command(asker(user), f"hours {hours} {tz}")
+    deadline = (clock.now() + timedelta(days=30)).date()
+    await router.command(asker("U1"), f"deadline {deadline} Cyber Week")
+    return router

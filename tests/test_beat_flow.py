@@ -15,7 +15,7 @@ from bot.domain.hours import parse_hours
 from bot.messages import DeliveryError
 from bot.router import Router
 from bot.scheduling.due import DueWork
-from tests.builders import CHANNEL, asker, reply_text
+from tests.builders import CHANNEL, asker, reply_text, three_members
 from tests.transcript import Transcript
 
 ZONES = {
@@ -32,14 +32,7 @@ async def tick_through(work: DueWork, clock: ManualClock, span: timedelta) -> No
 
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
-    router = Router(db, clock)
-    for user, role in (("U1", "lead"), ("U2", "pm"), ("U3", "member")):
-        await router.command(asker(user), f"join {role}")
-        tz, hours = ZONES[user]
-        await router.command(asker(user), f"hours {hours} {tz}")
-    deadline = (clock.now() + timedelta(days=30)).date()
-    await router.command(asker("U1"), f"deadline {deadline} Cyber Week")
-    return router
+    return await three_members(Router(db, clock), clock, ZONES)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.db.uow import Database
 from bot.router import Router
 from bot.scheduling.due import DueWork
 from bot.scheduling.retention import purge
-from tests.builders import CHANNEL, asker, reply_text, snapshot
+from tests.builders import CHANNEL, asker, reply_text, snapshot, three_members
 from tests.fakeslack import BOT_USER_ID
 from tests.slackapp import SlackDriver, running_app
 from tests.transcript import Transcript
@@ -22,12 +22,7 @@ from tests.transcript import Transcript
 
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
-    router = Router(db, clock)
-    for user, role in (("U1", "lead"), ("U2", "pm"), ("U3", "member")):
-        await router.command(asker(user), f"join {role}")
-    deadline = (clock.now() + timedelta(days=30)).date()
-    await router.command(asker("U1"), f"deadline {deadline} Peak")
-    return router
+    return await three_members(Router(db, clock), clock)
 
 
 @pytest.fixture

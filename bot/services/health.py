@@ -34,22 +34,26 @@ async def _member(uow: UnitOfWork, loaded: Loaded, user_id: str) -> Member:
     return row
 
 
+async def _latest(uow: UnitOfWork, loaded: Loaded, user_id: str) -> HealthStanding | None:
+    """The member's most recent weekly reading in this coalition."""
+    query = (
+        select(HealthStanding)
+        .where(
+            HealthStanding.team_id == uow.team_id,
+            HealthStanding.coalition_id == loaded.coalition.id,
+            HealthStanding.user_id == user_id,
+        )
+        .order_by(HealthStanding.assessed_at.desc())
+        .limit(1)
+    )
+    return (await uow.session.scalars(query)).one_or_none()
+
+
 async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
     """The asker's own latest reading, the facts behind it, and what is kept about them."""
     loaded = await load(uow, asker)
     row = await _member(uow, loaded, asker.user_id)
-    latest = (
-        await uow.session.scalars(
-            select(HealthStanding)
-            .where(
-                HealthStanding.team_id == uow.team_id,
-                HealthStanding.coalition_id == loaded.coalition.id,
-                HealthStanding.user_id == asker.user_id,
-            )
-            .order_by(HealthStanding.assessed_at.desc())
-            .limit(1)
-        )
-    ).one_or_none()
+    latest = await _latest(uow, loaded, asker.user_id)
     facts = tuple(f["text"] for f in json.loads(latest.facts)) if latest else ()
     stored = {model.__tablename__: await _count(uow, model, asker.user_id) for model in PERSONAL}
     view = views.MyHealth(
@@ -201,18 +205,7 @@ async def ask_lead(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     loaded = await load(uow, asker)
     row = await _member(uow, loaded, asker.user_id)
     row.lead_consent = True
-    latest = (
-        await uow.session.scalars(
-            select(HealthStanding)
-            .where(
-                HealthStanding.team_id == uow.team_id,
-                HealthStanding.coalition_id == loaded.coalition.id,
-                HealthStanding.user_id == asker.user_id,
-            )
-            .order_by(HealthStanding.assessed_at.desc())
-            .limit(1)
-        )
-    ).one_or_none()
+    latest = await _latest(uow, loaded, asker.user_id)
     load_facts = (
         [f["text"] for f in json.loads(latest.facts) if f["family"] == "load"] if latest else []
     )
