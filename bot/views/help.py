@@ -29,7 +29,9 @@ def help_doc(commands: Sequence[Described]) -> Doc:
     """Every subcommand with its grammar, by group."""
     parts: list[Part] = [
         Heading("SRE Coach"),
-        Paragraph("I help this channel's SRE coalition run its rollout. `/sre help` lists:"),
+        Paragraph(
+            "I help this channel's SRE coalition run its rollout. `/sre help` shows this list:"
+        ),
     ]
     for group in dict.fromkeys(c.group for c in commands):
         parts.append(Paragraph(f"*{group}*"))
