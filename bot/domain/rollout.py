@@ -182,3 +182,13 @@ def plan_move(programme: Programme, state: RolloutState, target_word: str) -> St
 def days_left(deadline: Deadline, today: date) -> int:
     """Whole days from `today` to the deadline (negative once it has passed)."""
     return (deadline.on - today).days
+
+
+def figures(rows: list[StepProgress], state: RolloutState) -> dict[str, int]:
+    """Milestones done and critical SLOs signed off: the points of the progress chart."""
+    return {
+        "milestones_done": sum(len(r.done) for r in rows),
+        "milestones_total": sum(len(r.done) + len(r.open) for r in rows),
+        "critical_signed": sum(s.signed_off for s in state.critical),
+        "critical_total": len(state.critical),
+    }

@@ -15,7 +15,7 @@ from bot.db.repos import CoalitionRepo
 from bot.db.rollout_repo import RolloutRepo
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
-from bot.domain.rollout import RolloutState, progress
+from bot.domain.rollout import RolloutState, figures, progress
 from bot.messages import Doc, Post, ToChannel, ToUser
 from bot.programme import programme
 from bot.render.chart import Point, progress_png
@@ -128,18 +128,8 @@ async def state_of(session: AsyncSession, coalition: Coalition, today: date) -> 
 
 async def note_progress(session: AsyncSession, coalition: Coalition, state: RolloutState) -> None:
     """Record today's progress figures for the chart."""
-    rows = progress(programme(), state)
-    critical = state.critical
     await record_snapshot(
-        session,
-        coalition,
-        state.today,
-        {
-            "milestones_done": sum(len(r.done) for r in rows),
-            "milestones_total": sum(len(r.done) + len(r.open) for r in rows),
-            "critical_signed": sum(s.signed_off for s in critical),
-            "critical_total": len(critical),
-        },
+        session, coalition, state.today, figures(progress(programme(), state), state)
     )
 
 

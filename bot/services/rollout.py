@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.db.beat_repo import record_snapshot
 from bot.db.rollout_models import MilestoneTick
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.risks import open_risks
-from bot.domain.rollout import Deadline, plan_move, progress
+from bot.domain.rollout import Deadline, figures, plan_move, progress
 from bot.messages import Doc, Outcome, Post, ToChannel
 from bot.programme import programme
 from bot.services.asker import Asker
@@ -25,6 +26,8 @@ async def status(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
         return Outcome(reply=views.no_coalition())
     state = await rollout_state(uow, loaded, now)
     rows = progress(programme(), state)
+    # Each day's first look at the status is a point on the digest's progress chart.
+    await record_snapshot(uow.session, loaded.coalition, state.today, figures(rows, state))
     return Outcome(reply=views.status(state, rows, open_risks(state, now)))
 
 
