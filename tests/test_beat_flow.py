@@ -223,3 +223,16 @@ async def test_schedule_shows_whats_next_and_leads_change_it(
     )
     await coalition.command(asker("U1"), "schedule digest friday")
     assert "digest on Friday" in reply_text(await coalition.command(asker("U1"), "schedule"))
+
+
+async def test_a_channel_gets_about_one_message_a_second(
+    coalition: Router, work: DueWork, transcript: Transcript, clock: ManualClock
+) -> None:
+    await coalition.command(asker("U1"), "schedule digest wednesday")
+    clock.advance(timedelta(days=2, hours=1, minutes=30))  # down until Wednesday 10:30 UTC:
+    await work.run()  # the 09:30 digest and the 10:00 countdown are both due in one batch
+    assert len(transcript.to(f"#{CHANNEL}")) == 1
+    clock.advance(timedelta(seconds=1))
+    await work.run()
+    first, second = transcript.to(f"#{CHANNEL}")
+    assert second.at - first.at == timedelta(seconds=1)  # type: ignore[operator]

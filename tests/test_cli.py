@@ -129,3 +129,15 @@ async def test_content_check_passes(tmp_path: Path) -> None:
     code, out, err = await _cli(tmp_path, "content", "check")
     assert code == 0, out + err
     assert "content ok: 41 entries" in out
+
+
+async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:
+    script = (
+        "/sre join\n/as ana\n/sre join pm\n/as you\n/sre deadline 2099-12-31 Launch\n/advance 7d\n"
+    )
+    _, first, _ = await _cli(tmp_path, "console", stdin=script)
+    sent = int(first.rsplit("UTC; ", 1)[1].split()[0])
+    assert sent >= 3  # check-ins, reminders and a digest went out
+    code, again, err = await _cli(tmp_path, "console", stdin="/advance 0d\n")
+    assert code == 0, err
+    assert "; 0 message(s) sent" in again

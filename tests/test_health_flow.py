@@ -209,3 +209,29 @@ async def test_leaving_the_channel_leaves_the_coalition(slack: SlackDriver, db: 
     assert {"U2", "U1", "C1"} <= dms
     async with db.sessions() as session:
         assert [d.reason for d in await session.scalars(select(Departure))] == ["left-channel"]
+
+
+async def test_a_lead_gone_quiet_hears_a_kind_word_once(
+    coalition: Router, work: DueWork, transcript: Transcript, clock: ManualClock, db: Database
+) -> None:
+    async with db.unit_of_work("T0TEAM") as uow:
+        found = await uow.coalitions.by_channel(CHANNEL)
+        assert found is not None
+        lead = await uow.coalitions.member(found, "U1")
+        assert lead is not None
+        lead.joined_at = clock.now() - timedelta(weeks=10)
+        for days_ago in range(15, 70):
+            uow.session.add(
+                Activity(
+                    team_id="T0TEAM",
+                    coalition_id=found.id,
+                    user_id="U1",
+                    day=clock.now().date() - timedelta(days=days_ago),
+                    messages=2,
+                )
+            )
+        await uow.commit()
+    await work.walk(clock, clock.now() + timedelta(days=14))
+    quiet = [s for s in transcript.to("@U1") if "haven't seen you" in s.text]
+    assert len(quiet) == 1
+    assert not [s for s in transcript.to("@U2") if "haven't seen you" in s.text]

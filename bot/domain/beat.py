@@ -32,6 +32,7 @@ RELEVANCE = {
     "health-dm": timedelta(hours=72),
     "health-lead": timedelta(hours=72),
     "concentration": timedelta(hours=72),
+    "lead-quiet": timedelta(hours=72),
 }
 DIRECT = {
     "checkin",
@@ -41,6 +42,7 @@ DIRECT = {
     "workshop",
     "health-dm",
     "health-lead",
+    "lead-quiet",
 }
 
 

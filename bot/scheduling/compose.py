@@ -114,6 +114,8 @@ async def compose(
         case "health-lead":
             facts = [f["text"] for f in json.loads(payload["facts"])]
             return Composed(Post(dm, health_views.lead_note(payload["member"], facts), tag))
+        case "lead-quiet":
+            return Composed(Post(dm, health_views.lead_quiet(), tag))
         case "concentration":
             return Composed(Post(channel, health_views.concentration_post(), tag))
     return _skip(f"unknown kind {nudge.kind}")

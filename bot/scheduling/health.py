@@ -25,6 +25,7 @@ from bot.db.uow import Database
 from bot.domain.beat import Planned
 from bot.domain.coalition import Role
 from bot.domain.health import (
+    MIN_BASELINE,
     Standing,
     Week,
     act,
@@ -163,76 +164,79 @@ async def _claim(
     return [c for c in candidates if c.id in taken]
 
 
+def _read_member(
+    member: Member, facts: Evidence, now: datetime, today: date, heavy: str | None
+) -> tuple[HealthStanding, list[Planned]]:
+    """One member's reading, and the messages it calls for (the member first, privately)."""
+    week = iso_week(today)
+    observed = observe(member, facts, today, week, heavy)
+    reading = read(observed, frozenset(filter(None, member.opted_out.split(","))))
+    all_good = member.all_good_at is not None and now - member.all_good_at < timedelta(days=7)
+    standing = step(_standing(facts.last.get(member.user_id)), reading, observed, all_good)
+    actions = act(standing, member.lead_consent, member.lead_note_opt_out)
+    facts_json = json.dumps([asdict(f) for f in reading.facts])
+    row = HealthStanding(
+        team_id=member.team_id,
+        coalition_id=member.coalition_id,
+        user_id=member.user_id,
+        week=week,
+        level=actions.standing.level,
+        standing=json.dumps(asdict(actions.standing)),
+        facts=facts_json,
+        assessed_at=now,
+    )
+    planned = []
+    if actions.dm:
+        payload = {"level": actions.dm, "facts": facts_json}
+        planned.append(Planned("health-dm", member.user_id, week, now, payload))
+    if actions.lead_note:
+        load = json.dumps([asdict(f) for f in load_facts(reading.facts)])
+        leads = [
+            m.user_id for m in facts.members if m.role == Role.LEAD and m.user_id != member.user_id
+        ]
+        slot = f"{week}-{member.user_id}"
+        planned += [
+            Planned("health-lead", lead, slot, now, {"member": member.user_id, "facts": load})
+            for lead in leads
+        ]
+    if member.role == Role.LEAD and quiet(observed):
+        planned.append(Planned("lead-quiet", member.user_id, _four_weeks(week), now))
+    return row, planned
+
+
+def quiet(week: Week) -> bool:
+    """A lead who usually takes part has said nothing in the channel for two weeks."""
+    return week.activity_14d == 0 and (week.baseline_14d or 0) >= MIN_BASELINE
+
+
+def _four_weeks(week: str) -> str:
+    """One slot per four weeks, so a quiet lead hears from us at most monthly."""
+    year, number = week.split("-W")
+    return f"{year}-Q{(int(number) - 1) // 4}"
+
+
 async def assess_due(db: Database, now: datetime) -> int:
     """Read every coalition whose week is due; returns how many members were read."""
     async with db.sessions() as session:
         candidates = [c for c in await session.scalars(select(Coalition)) if due(c, now)]
         coalitions = await _claim(session, candidates, now)
-        if not coalitions:
-            return 0
-        evidence = await gather(session, coalitions, now)
+        evidence = await gather(session, coalitions, now) if coalitions else {}
         planned: list[tuple[Coalition, Planned, str]] = []
-        read_count = 0
         for coalition in coalitions:
             facts = evidence[coalition.id]
             today = local_day(now, coalition.tz)
             week = iso_week(today)
             status = "skipped" if coalition.shadow or coalition.muted else "pending"
-            heavy = concentration(
-                {m.user_id: len(facts.open_items.get(m.user_id, [])) for m in facts.members},
-                len(facts.members),
-            )
+            items = {m.user_id: len(facts.open_items.get(m.user_id, [])) for m in facts.members}
+            heavy = concentration(items, len(facts.members))
             if heavy is not None:
                 planned.append(
                     (coalition, Planned("concentration", coalition.channel_id, week, now), status)
                 )
-            leads = [m.user_id for m in facts.members if m.role == Role.LEAD]
             for member in facts.members:
-                observed = observe(member, facts, today, week, heavy)
-                reading = read(observed, frozenset(filter(None, member.opted_out.split(","))))
-                all_good = member.all_good_at is not None and now - member.all_good_at < timedelta(
-                    days=7
-                )
-                standing = step(
-                    _standing(facts.last.get(member.user_id)), reading, observed, all_good
-                )
-                actions = act(standing, member.lead_consent, member.lead_note_opt_out)
-                facts_json = json.dumps([asdict(f) for f in reading.facts])
-                session.add(
-                    HealthStanding(
-                        team_id=coalition.team_id,
-                        coalition_id=coalition.id,
-                        user_id=member.user_id,
-                        week=week,
-                        level=actions.standing.level,
-                        standing=json.dumps(asdict(actions.standing)),
-                        facts=facts_json,
-                        assessed_at=now,
-                    )
-                )
-                read_count += 1
-                if actions.dm:
-                    payload = {"level": actions.dm, "facts": facts_json}
-                    planned.append(
-                        (
-                            coalition,
-                            Planned("health-dm", member.user_id, week, now, payload),
-                            status,
-                        )
-                    )
-                if actions.lead_note:
-                    load = json.dumps([asdict(f) for f in load_facts(reading.facts)])
-                    for lead in (x for x in leads if x != member.user_id):
-                        payload = {"member": member.user_id, "facts": load}
-                        planned.append(
-                            (
-                                coalition,
-                                Planned(
-                                    "health-lead", lead, f"{week}-{member.user_id}", now, payload
-                                ),
-                                status,
-                            )
-                        )
+                row, messages = _read_member(member, facts, now, today, heavy)
+                session.add(row)
+                planned += [(coalition, message, status) for message in messages]
         await add_nudges(session, planned)
         await session.commit()
-    return read_count
+    return sum(len(evidence[c.id].members) for c in coalitions)

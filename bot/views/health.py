@@ -193,3 +193,12 @@ def retro_suggestion(count: int) -> Doc:
             Note("`/sre guide coalition-burnout` · `/sre guide unowned-primitives`"),
         ),
     )
+
+
+def lead_quiet() -> Doc:
+    """To a lead who has been quiet in the channel for two weeks: a kind word, not a push."""
+    return Doc.text(
+        "I haven't seen you in the coalition channel for two weeks. That is allowed. If the lead "
+        "role doesn't fit your weeks right now, a co-lead can carry it for a while: "
+        "`/sre role @someone lead`. And if all is well, ignore me."
+    )
