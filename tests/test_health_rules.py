@@ -27,7 +27,9 @@ from bot.domain.health import (
         (Week(activity_14d=1, baseline_14d=4), BEHAVIORAL, 0),  # too little baseline to judge
         (Week(after_hours_share=0.30, after_hours_baseline=0.10), BEHAVIORAL, 1),
         (Week(after_hours_share=0.30, after_hours_baseline=0.25), BEHAVIORAL, 0),
-        (Week(after_hours_share=0.45), BEHAVIORAL, 2),
+        (Week(after_hours_share=0.45, after_hours_baseline=0.1), BEHAVIORAL, 2),
+        (Week(after_hours_share=0.45), BEHAVIORAL, 0),  # no baseline yet, no judgement
+        (Week(missed_in_a_row=3), SELF, 1),  # silence is missing self-report too
         (Week(missed_in_a_row=2), BEHAVIORAL, 1),
         (Week(missed_in_a_row=4), BEHAVIORAL, 2),
         (Week(open_items=6), LOAD, 1),
@@ -38,6 +40,7 @@ from bot.domain.health import (
         (Week(energy=2), SELF, 2),
         (Week(energy=4, energy_3w_drop=1.2), SELF, 1),
         (Week(concentrated=True), LOAD, 1),
+        (Week(concentrated=True, open_items=6), LOAD, 1),  # the same items are not counted twice
     ],
 )
 def test_each_signal(week: Week, family: str, points: int) -> None:
@@ -50,8 +53,9 @@ def test_families_are_capped() -> None:
 
 
 def test_one_family_alone_never_raises_a_level() -> None:
-    reading = read(Week(activity_14d=0, baseline_14d=20, missed_in_a_row=5))
-    assert reading.total == 3 and suggested(reading, Week()) == "green"
+    reading = read(Week(activity_14d=0, baseline_14d=20, missed_in_a_row=2))
+    assert reading.total == 3 and reading.families == 1
+    assert suggested(reading, Week()) == "green"
 
 
 def test_opted_out_signals_are_not_computed() -> None:
@@ -67,8 +71,10 @@ def test_amber_from_behaviour_needs_two_weeks() -> None:
 
 
 def test_a_drained_self_report_with_corroboration_is_heard_at_once() -> None:
-    week = Week(energy=2, missed_in_a_row=2)
+    week = Week(energy=2, missed_in_a_row=3)  # 2 behavioural + 2 self-report
     assert step(Standing(), read(week), week).level == "amber"
+    mild = Week(energy=2, missed_in_a_row=2)  # 3 points: not enough to speak after one week
+    assert step(Standing(), read(mild), mild).level == "green"
 
 
 def test_red_is_immediate_and_calms_down_slowly() -> None:
@@ -106,6 +112,7 @@ def test_dms_are_capped_and_lead_notes_need_consent_or_persistence() -> None:
     red = Standing(level="red", red_weeks=1)
     assert not act(red, consent=False, lead_opt_out=False).lead_note
     assert act(red, consent=True, lead_opt_out=False).lead_note
+    assert not act(red, consent=True, lead_opt_out=False, has_load=False).lead_note
     persisted = Standing(level="red", red_weeks=2)
     assert act(persisted, consent=False, lead_opt_out=False).lead_note
     assert not act(persisted, consent=False, lead_opt_out=True).lead_note
@@ -116,7 +123,8 @@ def test_the_lead_hears_load_only() -> None:
     assert {f.family for f in load_facts(reading.facts)} == {LOAD}
 
 
-def test_concentration_needs_a_team_and_enough_work() -> None:
-    assert concentration({"a": 5, "b": 1, "c": 1, "d": 0}, 4) == "a"
-    assert concentration({"a": 5, "b": 1, "c": 1}, 3) is None
-    assert concentration({"a": 2, "b": 2, "c": 2, "d": 2}, 4) is None
+def test_concentration_needs_a_team_enough_work_and_two_weeks() -> None:
+    assert concentration({"a": 5, "b": 1, "c": 1, "d": 0}, 4, last_week="a") == "a"
+    assert concentration({"a": 5, "b": 1, "c": 1, "d": 0}, 4, last_week=None) is None
+    assert concentration({"a": 5, "b": 1, "c": 1}, 3, last_week="a") is None
+    assert concentration({"a": 2, "b": 2, "c": 2, "d": 2}, 4, last_week="a") is None

@@ -57,6 +57,7 @@ class Coalition(Base):
     planned_through: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shadow: Mapped[bool] = mapped_column(default=False, server_default=false())
     health_week: Mapped[str | None] = mapped_column(String(10))  # last week assessed
+    heaviest_owner: Mapped[str | None] = mapped_column(String(32))  # at the last reading
 
 
 class Member(Base):

@@ -72,29 +72,35 @@ def _participation(w: Week) -> list[Fact]:
 
 def _after_hours(w: Week) -> list[Fact]:
     share = w.after_hours_share
-    if share is None:
+    if share is None or w.after_hours_baseline is None:  # no points before a baseline exists
         return []
     said = f"{share:.0%} of your messages in 28 days fell outside your working hours"
     if share >= 0.40:
         return [Fact("after-hours", BEHAVIORAL, 2, said)]
-    baseline = w.after_hours_baseline or 0.0
-    if share >= 0.25 and share - baseline >= 0.10:
+    if share >= 0.25 and share - w.after_hours_baseline >= 0.10:
         return [Fact("after-hours", BEHAVIORAL, 1, said)]
     return []
 
 
 def _checkins(w: Week) -> list[Fact]:
     if w.missed_in_a_row >= 3:
-        return [Fact("check-ins", BEHAVIORAL, 2, f"{w.missed_in_a_row} check-ins missed in a row")]
+        # Silence is also missing self-report: a fading member stops telling us how they are.
+        return [
+            Fact("check-ins", BEHAVIORAL, 2, f"{w.missed_in_a_row} check-ins missed in a row"),
+            Fact("check-ins", SELF, 1, "I have not heard how you are doing for a while"),
+        ]
     if w.missed_in_a_row == 2:
         return [Fact("check-ins", BEHAVIORAL, 1, "2 check-ins missed in a row")]
     return []
 
 
+def _heavy(w: Week) -> bool:
+    return w.open_items > 5 or (w.team_median_items > 0 and w.open_items > 2 * w.team_median_items)
+
+
 def _commitments(w: Week) -> list[Fact]:
     facts = []
-    heavy = w.open_items > 5 or (w.team_median_items > 0 and w.open_items > 2 * w.team_median_items)
-    if heavy:
+    if _heavy(w):
         facts.append(Fact("commitments", LOAD, 1, f"{w.open_items} open items on your name"))
     if w.overdue_items >= 2:
         facts.append(
@@ -121,7 +127,7 @@ def _energy(w: Week) -> list[Fact]:
 
 
 def _concentration(w: Week) -> list[Fact]:
-    if w.concentrated:
+    if w.concentrated and not _heavy(w):  # the same items are not counted twice
         return [Fact("concentration", LOAD, 1, "a lot of the coalition's work rests on you")]
     return []
 
@@ -193,7 +199,8 @@ def step(before: Standing, reading: Reading, week: Week, all_good: bool = False)
     raw = suggested(reading, week)
     high = before.weeks_high + 1 if raw != "green" else 0
     low = before.weeks_low + 1 if reading.total <= 1 else 0
-    below_red = before.weeks_below_red + 1 if reading.total < 4 else 0
+    calming = before.level == "red" and raw != "red" and reading.total < 4
+    below_red = before.weeks_below_red + 1 if calming else 0
     level = before.level
     if raw == "red":
         level = "red"
@@ -201,7 +208,7 @@ def step(before: Standing, reading: Reading, week: Week, all_good: bool = False)
         level = "amber" if below_red >= 2 else "red"
     elif level == "amber":
         level = "green" if low >= 2 or all_good else "amber"
-    elif raw == "amber" and (high >= 2 or reading.points[SELF] >= 2):
+    elif raw == "amber" and (high >= 2 or (reading.points[SELF] >= 2 and reading.total >= 4)):
         # Behaviour alone must persist two weeks; a member who says they are drained, with
         # another family agreeing, hears from us now (self-report beats inference).
         level = "amber"
@@ -237,8 +244,11 @@ class Actions:
     standing: Standing = field(default_factory=Standing)
 
 
-def act(standing: Standing, consent: bool, lead_opt_out: bool) -> Actions:
-    """Speak only when it helps, and rarely: one DM per 2 weeks, one lead note per 4."""
+def act(standing: Standing, consent: bool, lead_opt_out: bool, has_load: bool = True) -> Actions:
+    """Speak only when it helps, and rarely: one DM per 2 weeks, one lead note per 4.
+
+    A lead note carries load facts only, so without any it is not sent at all.
+    """
     dm = None
     may_dm = standing.weeks_since_dm is None or standing.weeks_since_dm >= DM_EVERY_WEEKS
     if standing.level in ("amber", "red") and may_dm:
@@ -248,7 +258,7 @@ def act(standing: Standing, consent: bool, lead_opt_out: bool) -> Actions:
         or standing.weeks_since_lead_note >= LEAD_NOTE_EVERY_WEEKS
     )
     persisted = standing.red_weeks >= RED_BEFORE_LEAD and not lead_opt_out
-    note = standing.level == "red" and may_note and (consent or persisted)
+    note = standing.level == "red" and may_note and (consent or persisted) and has_load
     after = Standing(
         standing.level,
         standing.weeks_high,
@@ -266,13 +276,21 @@ def load_facts(facts: Sequence[Fact]) -> tuple[Fact, ...]:
     return tuple(f for f in facts if f.family == LOAD)
 
 
-def concentration(items_by_owner: dict[str, int], members: int) -> str | None:
-    """The owner carrying over 40% of the open items in a team of 4 or more, if any."""
+def heaviest(items_by_owner: dict[str, int], members: int) -> str | None:
+    """The owner carrying over 40% of the open items in a team of 4 or more, this week."""
     total = sum(items_by_owner.values())
     if members < 4 or total < 5:
         return None
     owner, count = max(items_by_owner.items(), key=lambda kv: kv[1])
     return owner if count / total > 0.4 else None
+
+
+def concentration(
+    items_by_owner: dict[str, int], members: int, last_week: str | None
+) -> str | None:
+    """The owner the work has rested on for two weeks running, if any (one week is noise)."""
+    owner = heaviest(items_by_owner, members)
+    return owner if owner is not None and owner == last_week else None
 
 
 def team_median(items_by_owner: dict[str, int], members: Sequence[str]) -> float:

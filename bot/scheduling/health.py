@@ -30,6 +30,7 @@ from bot.domain.health import (
     Week,
     act,
     concentration,
+    heaviest,
     load_facts,
     read,
     step,
@@ -68,10 +69,13 @@ def _baseline(rows: Sequence[Activity], today: date, joined: date) -> float | No
     return float(median(_window(rows, e, 14) for e in usable))
 
 
+MIN_SHARE_MESSAGES = 20  # fewer messages make an after-hours share meaningless
+
+
 def _share(rows: Sequence[Activity], start: date, end: date) -> float | None:
     chosen = [r for r in rows if start < r.day <= end]
     messages = sum(r.messages for r in chosen)
-    return sum(r.after_hours for r in chosen) / messages if messages >= 5 else None
+    return sum(r.after_hours for r in chosen) / messages if messages >= MIN_SHARE_MESSAGES else None
 
 
 def _missed(checkins: Sequence[CheckIn]) -> int:
@@ -113,7 +117,8 @@ def observe(member: Member, evidence: Evidence, today: date, week: str, heavy: s
     counts = {m.user_id: len(evidence.open_items.get(m.user_id, [])) for m in evidence.members}
     checkins = evidence.checkins.get(member.user_id, [])
     latest, drop, low = _energies(checkins, today)
-    oncall = evidence.oncall.get(member.user_id, [])
+    last_four = {iso_week(today - timedelta(weeks=k)) for k in range(4)}
+    oncall = [r for r in evidence.oncall.get(member.user_id, []) if r.week in last_four]
     last_week = iso_week(today - timedelta(days=7))
     opted_in = member.after_hours_opt_in
     return Week(
@@ -173,7 +178,8 @@ def _read_member(
     reading = read(observed, frozenset(filter(None, member.opted_out.split(","))))
     all_good = member.all_good_at is not None and now - member.all_good_at < timedelta(days=7)
     standing = step(_standing(facts.last.get(member.user_id)), reading, observed, all_good)
-    actions = act(standing, member.lead_consent, member.lead_note_opt_out)
+    has_load = bool(load_facts(reading.facts))
+    actions = act(standing, member.lead_consent, member.lead_note_opt_out, has_load)
     facts_json = json.dumps([asdict(f) for f in reading.facts])
     row = HealthStanding(
         team_id=member.team_id,
@@ -228,7 +234,8 @@ async def assess_due(db: Database, now: datetime) -> int:
             week = iso_week(today)
             status = "skipped" if coalition.shadow or coalition.muted else "pending"
             items = {m.user_id: len(facts.open_items.get(m.user_id, [])) for m in facts.members}
-            heavy = concentration(items, len(facts.members))
+            heavy = concentration(items, len(facts.members), coalition.heaviest_owner)
+            coalition.heaviest_owner = heaviest(items, len(facts.members))
             if heavy is not None:
                 planned.append(
                     (coalition, Planned("concentration", coalition.channel_id, week, now), status)

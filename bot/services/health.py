@@ -186,7 +186,7 @@ async def coalition_health(uow: UnitOfWork, asker: Asker, now: datetime) -> Outc
         activity_14d=sum(
             a.messages + a.reactions for a in activity if a.day > now.date() - timedelta(days=14)
         ),
-        concentrated=concentration(items, len(users)) is not None,
+        concentrated=concentration(items, len(users), loaded.coalition.heaviest_owner) is not None,
         supported=supported,
     )
     return Outcome(reply=views.coalition(view))
