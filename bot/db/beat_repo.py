@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +34,7 @@ def person(member: Member) -> Person:
     return Person(member.user_id, member.tz, _hours(member.hours), member.snoozed_until, away)
 
 
+@lru_cache(maxsize=1024)
 def _hours(text: str) -> WorkingHours:
     try:
         return parse_hours(text.replace(":00", ""))
@@ -40,7 +42,7 @@ def _hours(text: str) -> WorkingHours:
         return WorkingHours()
 
 
-def cadence(coalition: Coalition) -> Cadence:
+def cadence(coalition: Any) -> Cadence:
     """The coalition's configured rhythm."""
     return Cadence(
         checkin_day=coalition.checkin_day,
@@ -51,25 +53,30 @@ def cadence(coalition: Coalition) -> Cadence:
 
 
 async def load_beats(
-    session: AsyncSession, now: datetime, only: Coalition | None = None
-) -> list[tuple[Coalition, Beat]]:
-    """Every coalition with active members (or just `only`), as the planner sees it.
+    session: AsyncSession, now: datetime, only: int | None = None
+) -> list[tuple[Any, Beat]]:
+    """Every coalition with active members (or just coalition `only`), as the planner sees it.
 
-    Seven queries whatever the number of coalitions.
+    Seven queries whatever the number of coalitions; plain rows, not ORM objects, because the
+    planner reads thousands of them every tick and changes none.
     """
-    if only is not None:
-        coalitions = [only]
-    else:
-        coalitions = list(await session.scalars(select(Coalition).order_by(Coalition.id)))
-    members = await session.scalars(select(Member).where(Member.left_at.is_(None)))
-    by_coalition: dict[int, list[Member]] = defaultdict(list)
+    mine = (lambda column: column == only) if only is not None else (lambda column: true())
+    coalitions = (
+        await session.execute(
+            select(Coalition.__table__).where(mine(Coalition.id)).order_by(Coalition.id)
+        )
+    ).all()
+    members = await session.execute(
+        select(Member.__table__).where(Member.left_at.is_(None), mine(Member.coalition_id))
+    )
+    by_coalition: dict[int, list[Any]] = defaultdict(list)
     for m in members:
         by_coalition[m.coalition_id].append(m)
-    unanswered = await _unanswered(session, now)
-    unsigned = await _unsigned(session)
-    overdue = await _overdue(session, now.date())
-    workshops = await _workshops(session, now.date())
-    step_since = await _step_since(session)
+    unanswered = await _unanswered(session, mine)
+    unsigned = await _unsigned(session, mine)
+    overdue = await _overdue(session, now.date(), mine)
+    workshops = await _workshops(session, now.date(), mine)
+    step_since = await _step_since(session, mine)
     beats = []
     for c in coalitions:
         people = by_coalition.get(c.id)
@@ -96,9 +103,14 @@ async def load_beats(
     return beats
 
 
-async def _unanswered(session: AsyncSession, now: datetime) -> dict[int, list[Any]]:
-    rows = await session.scalars(
-        select(CheckIn).where(CheckIn.answered_at.is_(None), CheckIn.missed.is_(False))
+Scope = Callable[[Any], Any]
+
+
+async def _unanswered(session: AsyncSession, mine: Scope) -> dict[int, list[Any]]:
+    rows = await session.execute(
+        select(CheckIn.__table__).where(
+            CheckIn.answered_at.is_(None), CheckIn.missed.is_(False), mine(CheckIn.coalition_id)
+        )
     )
     found: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
@@ -106,11 +118,11 @@ async def _unanswered(session: AsyncSession, now: datetime) -> dict[int, list[An
     return found
 
 
-async def _unsigned(session: AsyncSession) -> dict[int, list[Any]]:
+async def _unsigned(session: AsyncSession, mine: Scope) -> dict[int, list[Any]]:
     query = (
         select(ServiceRow.coalition_id, ServiceRow.name, SloRow.defined_at)
         .join(SloRow, SloRow.service_id == ServiceRow.id)
-        .where(SloRow.signed_off_at.is_(None))
+        .where(SloRow.signed_off_at.is_(None), mine(ServiceRow.coalition_id))
     )
     found: dict[int, list[Any]] = defaultdict(list)
     for coalition_id, name, defined_at in await session.execute(query):
@@ -118,9 +130,11 @@ async def _unsigned(session: AsyncSession) -> dict[int, list[Any]]:
     return found
 
 
-async def _overdue(session: AsyncSession, today: date) -> dict[int, list[Any]]:
-    rows = await session.scalars(
-        select(Commitment).where(Commitment.done_at.is_(None), Commitment.due_on < today)
+async def _overdue(session: AsyncSession, today: date, mine: Scope) -> dict[int, list[Any]]:
+    rows = await session.execute(
+        select(Commitment.__table__).where(
+            Commitment.done_at.is_(None), Commitment.due_on < today, mine(Commitment.coalition_id)
+        )
     )
     found: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
@@ -128,11 +142,13 @@ async def _overdue(session: AsyncSession, today: date) -> dict[int, list[Any]]:
     return found
 
 
-async def _workshops(session: AsyncSession, today: date) -> dict[int, list[Any]]:
+async def _workshops(session: AsyncSession, today: date, mine: Scope) -> dict[int, list[Any]]:
     soon = today + timedelta(days=2)
-    rows = await session.scalars(
-        select(Workshop).where(
-            Workshop.held_on > today - timedelta(days=1), Workshop.held_on <= soon
+    rows = await session.execute(
+        select(Workshop.__table__).where(
+            Workshop.held_on > today - timedelta(days=1),
+            Workshop.held_on <= soon,
+            mine(Workshop.coalition_id),
         )
     )
     found: dict[int, list[Any]] = defaultdict(list)
@@ -142,10 +158,10 @@ async def _workshops(session: AsyncSession, today: date) -> dict[int, list[Any]]
     return found
 
 
-async def _step_since(session: AsyncSession) -> dict[int, datetime]:
+async def _step_since(session: AsyncSession, mine: Scope) -> dict[int, datetime]:
     query = (
         select(RolloutEvent.coalition_id, func.max(RolloutEvent.at))
-        .where(RolloutEvent.action == "step")
+        .where(RolloutEvent.action == "step", mine(RolloutEvent.coalition_id))
         .group_by(RolloutEvent.coalition_id)
     )
     return {cid: at for cid, at in await session.execute(query)}
@@ -155,9 +171,7 @@ def _insert(session: AsyncSession) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-async def add_nudges(
-    session: AsyncSession, planned: Iterable[tuple[Coalition, Planned, str]]
-) -> int:
+async def add_nudges(session: AsyncSession, planned: Iterable[tuple[Any, Planned, str]]) -> int:
     """Put planned nudges in the outbox unless already there; returns how many were new."""
     rows = [
         {
@@ -181,13 +195,15 @@ async def add_nudges(
     return added
 
 
-async def mark_planned(session: AsyncSession, ids: Sequence[int], until: datetime) -> None:
-    """Advance the planning watermark of these coalitions."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        await session.execute(
-            update(Coalition).where(Coalition.id.in_(chunk)).values(planned_through=until)
-        )
+async def mark_planned(session: AsyncSession, until: datetime) -> None:
+    """Advance every coalition's planning watermark to `until` (one statement)."""
+    table = Coalition.__table__
+    assert isinstance(table, Table)
+    await session.execute(
+        update(table)
+        .where(or_(table.c.planned_through.is_(None), table.c.planned_through < until))
+        .values(planned_through=until)
+    )
 
 
 async def mark_missed(session: AsyncSession, before: datetime) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import UsageError
@@ -12,6 +13,7 @@ WORKDAYS = frozenset(range(5))  # Monday..Friday
 SEARCH_DAYS = 14
 
 
+@lru_cache(maxsize=512)
 def zone(name: str | None) -> ZoneInfo:
     """The IANA zone `name` (UTC when unknown or missing)."""
     try:
@@ -62,6 +64,7 @@ def _clock(text: str) -> time:
     return time(int(hour), int(minute or 0))
 
 
+@lru_cache(maxsize=65536)
 def at_local(day: date, clock: time, tz: str | None) -> datetime:
     """The UTC instant of wall-clock `clock` on `day` in `tz` (a skipped hour moves forward)."""
     local = datetime.combine(day, clock, tzinfo=zone(tz))

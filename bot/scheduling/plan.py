@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.db.beat_models import Nudge
 from bot.db.beat_repo import add_nudges, load_beats, mark_missed, mark_planned
-from bot.db.models import Coalition
 from bot.db.uow import Database
 from bot.domain.beat import MISSED_AFTER, REMIND_AFTER, Planned, plan_state, plan_window, stale
 
 CATCH_UP = timedelta(days=8)  # after an outage, look this far back (older work is skipped)
 
 
-def window_start(coalition: Coalition, now: datetime) -> datetime:
+def window_start(coalition: Any, now: datetime) -> datetime:
     """Where this coalition's planning resumes."""
-    start = coalition.planned_through or coalition.created_at
+    start: datetime = coalition.planned_through or coalition.created_at
     return max(start, now - CATCH_UP)
 
 
@@ -25,14 +25,14 @@ async def plan_due(db: Database, now: datetime) -> int:
     """Plan what fell due up to `now` for every coalition; returns how many nudges are new."""
     async with db.sessions() as session:
         beats = await load_beats(session, now)
-        rows: list[tuple[Coalition, Planned, str]] = []
+        rows: list[tuple[Any, Planned, str]] = []
         for coalition, beat in beats:
             since = window_start(coalition, now)
             for planned in plan_window(beat, since, now) + plan_state(beat, now):
                 skip = coalition.muted or stale(planned, now)
                 rows.append((coalition, planned, "skipped" if skip else "pending"))
         added = await add_nudges(session, rows)
-        await mark_planned(session, [c.id for c, _ in beats], now)
+        await mark_planned(session, now)
         await mark_missed(session, now - MISSED_AFTER)
         await session.commit()
     return added

@@ -26,7 +26,7 @@ async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     """The next nudges by time, and what sits in the outbox."""
     loaded = await load(uow, asker)
     coalition = loaded.coalition
-    beats = await load_beats(uow.session, now, only=coalition)
+    beats = await load_beats(uow.session, now, only=coalition.id)
     upcoming: list[tuple[datetime, str, str]] = []
     for _, beat in beats:
         planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
