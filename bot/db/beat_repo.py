@@ -219,7 +219,13 @@ async def mark_missed(session: AsyncSession, before: datetime) -> int:
 async def claim(
     session: AsyncSession, worker: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Nudge]:
-    """Atomically take up to `limit` due nudges for this worker (compare-and-set on status)."""
+    """Atomically take up to `limit` due nudges for this worker (compare-and-set on status).
+
+    Two statements in one transaction: the SELECT locks its rows on PostgreSQL (others skip
+    them), the UPDATE only takes rows still pending. One `UPDATE ... WHERE id IN (SELECT ...
+    LIMIT n)` is not safe here: PostgreSQL may run the subquery more than once and take far
+    more than `n` rows, more than one lease can cover (seen at 10,000 coalitions).
+    """
     due = (
         select(Nudge.id)
         .where(Nudge.status == "pending", Nudge.due_at <= now)
@@ -227,9 +233,12 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
     )
+    ids = list(await session.scalars(due))
+    if not ids:
+        return []
     statement = (
         update(Nudge)
-        .where(Nudge.id.in_(due.scalar_subquery()), Nudge.status == "pending")
+        .where(Nudge.id.in_(ids), Nudge.status == "pending")
         .values(
             status="claimed",
             claimed_by=worker,
