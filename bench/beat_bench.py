@@ -23,6 +23,7 @@ import itertools
 import os
 import platform
 import random
+import signal
 import sqlite3
 import statistics
 import sys
@@ -377,6 +378,13 @@ async def simulate_day(
         if step.sent > day.busiest[1]:
             day.busiest = (clock.now().strftime("%a %H:%M"), step.sent, step.seconds)
         day.steps += 1
+        if day.steps % 4 == 0:  # progress on stderr, once per simulated hour
+            print(
+                f"  {clock.now():%a %H:%M} UTC: planner {_ms(tick.seconds)},"
+                f" {day.dispatch.sent:,} sent so far, {_ms(time.perf_counter() - began)} elapsed",
+                file=sys.stderr,
+                flush=True,
+            )
     day.seconds = time.perf_counter() - began
     return day
 
@@ -559,27 +567,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     coalitions: int = args.coalitions
     hours: int = args.hours
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    # SIGTERM unwinds like Ctrl-C, so the temp dir and the PostgreSQL database are removed
+    signal.signal(signal.SIGTERM, _terminated)
     began = time.perf_counter()
-    load_before = _load()
-    runs = [run_backend(backend, coalitions, hours) for backend in backends]
     print("## Beat benchmark")
     print()
     print(
         f"Machine: {os.cpu_count()} CPUs, {platform.platform()};"
         f" Python {platform.python_version()};"
         f" SQLAlchemy {sqlalchemy.__version__}; clock from {START:%a %Y-%m-%d %H:%M} UTC;"
-        f" seed {SEED}. Load average (1/5/15 min) {load_before} before, {_load()} after:"
-        " other work on the machine slows every figure."
+        f" seed {SEED}. Load average (1/5/15 min) at the start: {_load()}"
+        " (other work on the machine slows every figure).",
+        flush=True,
     )
-    for run in runs:
+    runs = []
+    for backend in backends:  # each table is printed as soon as its backend is done
+        run = run_backend(backend, coalitions, hours)
+        runs.append(run)
         print()
-        print(report(run, coalitions))
+        print(report(run, coalitions), flush=True)
     print()
     for run in runs:
         print(independence(run, coalitions))
     print()
-    print(f"Total run time: {_ms(time.perf_counter() - began)}.")
+    print(f"Total run time: {_ms(time.perf_counter() - began)}; load average at the end {_load()}.")
     return 0
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
