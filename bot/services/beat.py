@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db.beat_models import CheckIn, Commitment
-from bot.db.models import Member
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.hours import check_zone, local_day, parse_hours
@@ -18,13 +17,6 @@ from bot.views import beat as views
 
 MAX_TEXT = 500
 MAX_SNOOZE_DAYS = 60
-
-
-async def _me(uow: UnitOfWork, loaded: Loaded, user_id: str) -> Member:
-    loaded.member(user_id)
-    row = await uow.coalitions.member(loaded.coalition, user_id)
-    assert row is not None
-    return row
 
 
 async def open_checkin(uow: UnitOfWork, loaded: Loaded, user_id: str) -> CheckIn | None:
@@ -58,7 +50,7 @@ async def check_in(
     if len(progress) > MAX_TEXT or len(blockers) > MAX_TEXT:
         raise UsageError(f"Keep progress and blockers under {MAX_TEXT} characters each.")
     loaded = await load(uow, asker)
-    me = await _me(uow, loaded, asker.user_id)
+    me = loaded.row(asker.user_id)
     row = await open_checkin(uow, loaded, asker.user_id)
     if row is None:
         slot = local_day(now, me.tz or loaded.coalition.tz).isoformat()
@@ -75,7 +67,7 @@ async def check_in(
 async def snooze(uow: UnitOfWork, asker: Asker, days: int | None, now: datetime) -> Outcome:
     """Pause DMs to the asker for `days` (None: resume now)."""
     loaded = await load(uow, asker)
-    me = await _me(uow, loaded, asker.user_id)
+    me = loaded.row(asker.user_id)
     if days is not None and not 1 <= days <= MAX_SNOOZE_DAYS:
         raise UsageError(f"Snooze for 1 to {MAX_SNOOZE_DAYS} days, e.g. `/sre snooze 14d`.")
     me.snoozed_until = None if days is None else now + timedelta(days=days)
@@ -87,7 +79,7 @@ async def away(
 ) -> Outcome:
     """Set (or clear) the asker's vacation."""
     loaded = await load(uow, asker)
-    me = await _me(uow, loaded, asker.user_id)
+    me = loaded.row(asker.user_id)
     if first is not None and last is not None and (last < first or (last - first).days > 120):
         raise UsageError("The vacation must end after it starts and last at most 120 days.")
     me.away_from, me.away_until = first, last
@@ -98,7 +90,7 @@ async def working_hours(uow: UnitOfWork, asker: Asker, span: str, tz: str | None
     """The asker's working hours and, optionally, time zone."""
     hours = parse_hours(span)
     loaded = await load(uow, asker)
-    me = await _me(uow, loaded, asker.user_id)
+    me = loaded.row(asker.user_id)
     me.hours = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
     if tz:
         me.tz, me.tz_checked = check_zone(tz), True

@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, select
 
 from bot.db.beat_models import CheckIn, Commitment, Nudge
 from bot.db.health_models import Activity, Departure, HealthStanding, OnCallReport
-from bot.db.models import Member
 from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
@@ -25,13 +24,6 @@ from bot.views import health as views
 Personal = Activity | CheckIn | OnCallReport | HealthStanding | Departure
 PERSONAL: tuple[type[Personal], ...] = (Activity, CheckIn, OnCallReport, HealthStanding, Departure)
 TOGGLES = (*SIGNALS, "after-hours", "lead-note")
-
-
-async def _member(uow: UnitOfWork, loaded: Loaded, user_id: str) -> Member:
-    loaded.member(user_id)
-    row = await uow.coalitions.member(loaded.coalition, user_id)
-    assert row is not None
-    return row
 
 
 async def _latest(uow: UnitOfWork, loaded: Loaded, user_id: str) -> HealthStanding | None:
@@ -52,7 +44,7 @@ async def _latest(uow: UnitOfWork, loaded: Loaded, user_id: str) -> HealthStandi
 async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
     """The asker's own latest reading, the facts behind it, and what is kept about them."""
     loaded = await load(uow, asker)
-    row = await _member(uow, loaded, asker.user_id)
+    row = loaded.row(asker.user_id)
     latest = await _latest(uow, loaded, asker.user_id)
     facts = tuple(f["text"] for f in json.loads(latest.facts)) if latest else ()
     stored = {model.__tablename__: await _count(uow, model, asker.user_id) for model in PERSONAL}
@@ -84,7 +76,7 @@ async def toggle(uow: UnitOfWork, asker: Asker, signal: str, on: bool) -> Outcom
     if signal not in TOGGLES:
         raise UsageError(f"`{signal[:24]}` is not a signal. Signals: {', '.join(TOGGLES)}.")
     loaded = await load(uow, asker)
-    row = await _member(uow, loaded, asker.user_id)
+    row = loaded.row(asker.user_id)
     if signal == "after-hours":
         row.after_hours_opt_in = on
     elif signal == "lead-note":
@@ -126,7 +118,7 @@ async def report_oncall(
     if not 0 <= pages <= 500:
         raise UsageError("Give the number of pages this week, e.g. `/sre oncall 6 primary`.")
     loaded = await load(uow, asker)
-    await _member(uow, loaded, asker.user_id)
+    loaded.row(asker.user_id)
     week = iso_week(now.date())
     row = await uow.rollout.one(OnCallReport, loaded.coalition, user_id=asker.user_id, week=week)
     if row is None:
@@ -195,7 +187,7 @@ async def coalition_health(uow: UnitOfWork, asker: Asker, now: datetime) -> Outc
 async def all_good(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     """The member says they are fine: amber ends, and the bot believes them."""
     loaded = await load(uow, asker)
-    row = await _member(uow, loaded, asker.user_id)
+    row = loaded.row(asker.user_id)
     row.all_good_at, row.lead_consent = now, False
     return Outcome(reply=Doc.text("Good to hear. I'll take your word for it."))
 
@@ -203,7 +195,7 @@ async def all_good(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
 async def ask_lead(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     """With the member's consent, tell the leads their load facts (only load) right away."""
     loaded = await load(uow, asker)
-    row = await _member(uow, loaded, asker.user_id)
+    row = loaded.row(asker.user_id)
     row.lead_consent = True
     latest = await _latest(uow, loaded, asker.user_id)
     load_facts = (

@@ -34,6 +34,13 @@ class Loaded:
                 return m
         raise NotAllowed("Join the coalition first: `/sre join`.")
 
+    def row(self, user_id: str) -> Member:
+        """The user's own membership row (to change their settings), or a request to join."""
+        for m in self.rows:
+            if m.user_id == user_id:
+                return m
+        raise NotAllowed("Join the coalition first: `/sre join`.")
+
     def lead(self, user_id: str, action: str) -> Membership:
         """The user's membership when they lead; else a refusal naming the leads."""
         return require_lead(user_id, self.members, action)

@@ -27,10 +27,7 @@ async def experience(uow: UnitOfWork, asker: Asker, count: str) -> Outcome:
             "Give a whole number of incidents you have handled, e.g. `/sre experience 12`."
         )
     loaded = await load(uow, asker)
-    loaded.member(asker.user_id)
-    row = await uow.coalitions.member(loaded.coalition, asker.user_id)
-    assert row is not None
-    row.incidents = int(count)
+    loaded.row(asker.user_id).incidents = int(count)
     return Outcome(reply=Doc.text(f"Noted: {int(count)} incidents handled. Scars count here."))
 
 
