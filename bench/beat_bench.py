@@ -1,6 +1,7 @@
 """Throughput and query counts of the beat: the planner (`plan_due`) and the dispatcher.
 
 Run: .venv/bin/python bench/beat_bench.py [--coalitions 10000] [--backend sqlite|postgresql|both]
+     [--hours 24]   (a shorter simulated day for a quick run; the full default takes ~30 min)
 
 For each backend it builds a fresh, migrated database (SQLite in a temp dir; PostgreSQL as
 `coach_bench_<pid>` on 127.0.0.1:5432, dropped at the end), seeds N synthetic coalitions with
@@ -26,6 +27,7 @@ import random
 import signal
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -486,6 +488,20 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
+def _commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return found.stdout.strip()
+
+
 def _load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -576,7 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Machine: {os.cpu_count()} CPUs, {platform.platform()};"
         f" Python {platform.python_version()};"
         f" SQLAlchemy {sqlalchemy.__version__}; clock from {START:%a %Y-%m-%d %H:%M} UTC;"
-        f" seed {SEED}. Load average (1/5/15 min) at the start: {_load()}"
+        f" seed {SEED}; code at commit {_commit()}."
+        f" Load average (1/5/15 min) at the start: {_load()}"
         " (other work on the machine slows every figure).",
         flush=True,
     )
