@@ -19,7 +19,7 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Text with light markup (*bold*, `code`, <@user> mentions)."""
+    """Text with light markup (*bold*, `code`) and `bot.domain.mentions` references."""
 
     text: str
 

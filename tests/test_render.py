@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.mentions import person
 from bot.messages import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Note, Paragraph
 from bot.render.blocks import blocks
 from bot.render.text import render
@@ -10,7 +11,7 @@ EVERY_PART = Doc(
     fallback="all parts",
     parts=(
         Heading("Title " * 40),
-        Paragraph("Hello <@U1>, *bold* and `code`"),
+        Paragraph(f"Hello {person('U1')}, *bold* and `code`"),
         Fields((("Deadline", "2026-11-27"), ("Days left", "30"))),
         Bullets(("one", "two")),
         Note("small print"),

@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain.coalition import Membership, Role
 from bot.domain.errors import UsageError
+from bot.domain.mentions import person
 from bot.domain.risks import open_risks
 from bot.domain.rollout import (
     Deadline,
@@ -142,7 +143,7 @@ def test_unowned_and_abandoned_primitives_are_risks() -> None:
     ownerships["SLO report"] = Ownership("SLO report", "U9", False)
     risks = open_risks(state(ownerships=ownerships), NOW)
     assert [r.kind for r in risks] == ["primitive-unowned", "primitive-unowned"]
-    assert any("<@U9> left" in r.reason for r in risks)
+    assert any(f"{person('U9')} left" in r.reason for r in risks)
 
 
 def test_a_small_coalition_is_a_risk() -> None:

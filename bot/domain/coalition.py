@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.errors import NotAllowed, UsageError
+from bot.domain.mentions import person
 
 MIN_HEALTHY_SIZE = 3
 
@@ -64,7 +65,7 @@ def role_on_join(requested: Role | None, active: Sequence[Membership]) -> Role:
         return Role.LEAD
     current_leads = leads(active)
     if requested is Role.LEAD and current_leads:
-        who = ", ".join(f"<@{m.user_id}>" for m in current_leads)
+        who = ", ".join(person(m.user_id) for m in current_leads)
         raise NotAllowed(
             f"{who} already leads this coalition. A lead can make you co-lead with "
             "`/sre role @you lead`."
@@ -80,7 +81,7 @@ def check_role_change(
     require_lead(actor, active, "change roles")
     current = by_user.get(target)
     if current is None:
-        raise UsageError(f"<@{target}> is not in this coalition; they can `/sre join` first.")
+        raise UsageError(f"{person(target)} is not in this coalition; they can `/sre join` first.")
     if current.role is Role.LEAD and new_role is not Role.LEAD and len(leads(active)) == 1:
         raise NotAllowed("A coalition needs a lead: make someone else lead first.")
     return current
@@ -88,7 +89,7 @@ def check_role_change(
 
 def holders(members: Sequence[Membership], *roles: Role) -> str:
     """Mentions of the members holding `roles`, or a description when nobody does."""
-    names = [f"<@{m.user_id}>" for m in members if m.role in roles]
+    names = [person(m.user_id) for m in members if m.role in roles]
     return ", ".join(names) if names else "a " + " or ".join(r.label for r in roles)
 
 

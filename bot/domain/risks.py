@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
+from bot.domain.mentions import person
 from bot.domain.rollout import RolloutState
 
 UNSIGNED_GRACE = timedelta(days=14)
@@ -45,7 +46,7 @@ def _ownership(state: RolloutState) -> list[Risk]:
         if own.owner is None:
             reason = f"{own.primitive} has no owner."
         elif not own.owner_active:
-            reason = f"{own.primitive} has no owner since <@{own.owner}> left the coalition."
+            reason = f"{own.primitive} has no owner since {person(own.owner)} left the coalition."
         else:
             continue
         risks.append(Risk("primitive-unowned", reason, "unowned-primitives", ("ownership",)))

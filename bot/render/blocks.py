@@ -1,4 +1,8 @@
-"""`Doc` -> Block Kit, built with slack_sdk's models so Slack's limits are checked here."""
+"""`Doc` -> Block Kit, built with slack_sdk's models so Slack's limits are checked here.
+
+Text goes through `bot.render.mrkdwn`: escaped for mrkdwn fields, made readable for plain-text
+ones (headers, buttons), so user text never becomes markup.
+"""
 
 from __future__ import annotations
 
@@ -17,38 +21,39 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.render.mrkdwn import mrkdwn, plain
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
+FIELD_LIMIT = 2000
+BUTTON_LIMIT = 75
 MAX_BLOCKS_MESSAGE = 50
 MAX_BLOCKS_VIEW = 100
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_cut(text, SECTION_LIMIT)))
+    return SectionBlock(text=MarkdownTextObject(text=mrkdwn(text, SECTION_LIMIT)))
 
 
 def _block(part: Part) -> Block:
     match part:
         case Heading(text):
-            return HeaderBlock(text=PlainTextObject(text=_cut(text, HEADER_LIMIT)))
+            return HeaderBlock(text=PlainTextObject(text=plain(text, HEADER_LIMIT)))
         case Paragraph(text):
             return _section(text)
         case Bullets(items):
             return _section("\n".join(f"• {item}" for item in items))
         case Fields(pairs):
-            fields = [MarkdownTextObject(text=_cut(f"*{k}*\n{v}", 2000)) for k, v in pairs[:10]]
+            fields = [
+                MarkdownTextObject(text=mrkdwn(f"*{k}*\n{v}", FIELD_LIMIT)) for k, v in pairs[:10]
+            ]
             return SectionBlock(fields=fields)
         case Note(text):
-            return ContextBlock(elements=[MarkdownTextObject(text=_cut(text, 3000))])
+            return ContextBlock(elements=[MarkdownTextObject(text=mrkdwn(text, SECTION_LIMIT))])
         case Actions(buttons):
             elements = [
                 ButtonElement(
-                    text=_cut(b.label, 75),
+                    text=plain(b.label, BUTTON_LIMIT),
                     action_id=b.action_id,
                     value=b.value or b.action_id,
                     style="primary" if b.primary else None,
@@ -70,5 +75,10 @@ def blocks(doc: Doc, limit: int = MAX_BLOCKS_MESSAGE) -> list[dict[str, Any]]:
 
 
 def fallback(doc: Doc) -> str:
-    """The notification text that goes with the blocks."""
-    return _cut(doc.fallback, 3000)
+    """The notification text that goes with the blocks (Slack reads it as mrkdwn too)."""
+    return mrkdwn(doc.fallback, SECTION_LIMIT)
+
+
+def plain_fallback(doc: Doc, limit: int = SECTION_LIMIT) -> str:
+    """The doc's fallback for plain-text places such as a modal's field error."""
+    return plain(doc.fallback, limit)

@@ -24,6 +24,12 @@ def _day(day: date) -> float:
     return float(date2num(day))  # type: ignore[no-untyped-call]
 
 
+def _literal(event: str | None) -> str:
+    """The event's name as matplotlib shows it: `$` would start mathtext, `_` hides a label."""
+    name = (event or "Deadline").replace("$", r"\$")
+    return name if not name.startswith("_") else " " + name
+
+
 def progress_png(points: Sequence[Point], deadline: date | None, event: str | None) -> bytes:
     """A line chart of milestones done and SLO coverage over time, with the deadline marked."""
     # The object-oriented API: no pyplot global state, no display, safe in a server.
@@ -38,7 +44,7 @@ def progress_png(points: Sequence[Point], deadline: date | None, event: str | No
         label="Critical services signed off",
     )
     if deadline is not None:
-        axes.axvline(_day(deadline), color="#c0392b", linestyle="--", label=event or "Deadline")
+        axes.axvline(_day(deadline), color="#c0392b", linestyle="--", label=_literal(event))
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.xaxis.set_major_formatter(DateFormatter("%b %d"))  # type: ignore[no-untyped-call]

@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 
 from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.render import mrkdwn
 
-_MENTION = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#([^>|]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<(https?://[^>|]+)\|([^>]+)>")
 _BOLD = re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)")
 
 
 def plain(text: str) -> str:
-    """Slack markup made readable: mentions as @name."""
-    text = _LINK.sub(r"\2 (\1)", text)
-    text = _BOLD.sub(r"\1", _MENTION.sub(r"@\1", text))
-    return _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    """The bot's text made readable in a terminal: mentions as @name, no bold markers."""
+    return _BOLD.sub(r"\1", mrkdwn.plain(text))
 
 
 def _part(part: Part) -> str:

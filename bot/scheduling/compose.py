@@ -13,6 +13,7 @@ from bot.db.beat_repo import checkins_since, record_snapshot, snapshots
 from bot.db.models import Coalition
 from bot.db.repos import CoalitionRepo
 from bot.db.rollout_repo import RolloutRepo
+from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
 from bot.domain.rollout import RolloutState, figures, progress
@@ -140,10 +141,10 @@ async def _digest(session: AsyncSession, coalition: Coalition, now: datetime, ta
     await note_progress(session, coalition, state)
     repo = RolloutRepo(session, coalition.team_id)
     history = [e for e in await repo.history(coalition, limit=50) if e.at >= now - WEEK]
-    changes = [f"<@{e.actor}> {e.action}: {e.detail}" for e in history]
+    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in history]
     commitments = await repo.all(Commitment, coalition, order=Commitment.due_on)
     overdue = [
-        f"#{c.id} {c.title} (<@{c.owner}>, due {c.due_on})"
+        f"#{c.id} {c.title} ({person(c.owner)}, due {c.due_on})"
         for c in commitments
         if c.done_at is None and c.due_on < state.today
     ]

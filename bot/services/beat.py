@@ -10,6 +10,7 @@ from bot.db.beat_models import CheckIn, Commitment
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.hours import check_zone, local_day, parse_hours
+from bot.domain.mentions import person
 from bot.messages import Doc, Outcome, Post, ToUser
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load
@@ -109,7 +110,7 @@ async def commit(
     if owner != asker.user_id:
         loaded.lead(asker.user_id, "give commitments to others")
         if owner not in {m.user_id for m in loaded.members}:
-            raise UsageError(f"<@{owner}> is not in the coalition.")
+            raise UsageError(f"{person(owner)} is not in the coalition.")
     row = Commitment(team_id=uow.team_id, coalition_id=loaded.coalition.id, owner=owner,
                      title=title, due_on=due, created_by=asker.user_id, created_at=now)  # fmt: skip
     uow.rollout.add(row)

@@ -12,6 +12,7 @@ from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
 from bot.domain.coalition import Role, check_role_change, role_on_join
 from bot.domain.errors import UsageError
+from bot.domain.mentions import person
 from bot.messages import Doc, Outcome, Post, ToChannel, ToUser
 from bot.services.asker import Asker
 from bot.views import health as health_views
@@ -100,7 +101,7 @@ async def change_role(
     check_role_change(asker.user_id, target, role, [as_membership(m) for m in active])
     row = next(m for m in active if m.user_id == target)
     row.role = role.value
-    doc = Doc.text(f"<@{target}> is now {role.label} (set by <@{asker.user_id}>).")
+    doc = Doc.text(f"{person(target)} is now {role.label} (set by {person(asker.user_id)}).")
     return Outcome(reply=doc, public=True)
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from bot.db.rollout_models import PrimitiveOwner, ServiceRow, SloRow, Workshop
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
+from bot.domain.mentions import person
 from bot.domain.programme import pick
 from bot.messages import Outcome, Post, ToUser
 from bot.programme import programme
@@ -120,7 +121,7 @@ async def own(uow: UnitOfWork, asker: Asker, primitive: str, owner: str, now: da
     loaded.lead(asker.user_id, "name owners")
     choice = pick(programme().primitives, primitive, "primitive")
     if owner not in {m.user_id for m in loaded.members}:
-        raise UsageError(f"<@{owner}> is not in the coalition; owners are members.")
+        raise UsageError(f"{person(owner)} is not in the coalition; owners are members.")
     row = await uow.rollout.one(PrimitiveOwner, loaded.coalition, primitive=choice.id)
     if row is None:
         uow.rollout.add(
@@ -134,7 +135,9 @@ async def own(uow: UnitOfWork, asker: Asker, primitive: str, owner: str, now: da
         )
     else:
         row.owner, row.since = owner, now
-    uow.rollout.record(loaded.coalition, asker.user_id, "owner", f"{choice.id}: <@{owner}>", now)
+    uow.rollout.record(
+        loaded.coalition, asker.user_id, "owner", f"{choice.id}: {person(owner)}", now
+    )
     note = Post(ToUser(owner), views.you_own(choice.title, asker.user_id))
     return Outcome(reply=views.owner_named(choice.title, owner), public=True, posts=(note,))
 

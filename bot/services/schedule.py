@@ -13,6 +13,7 @@ from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence, parse_weekday
 from bot.domain.errors import UsageError
 from bot.domain.hours import check_zone
+from bot.domain.mentions import person
 from bot.messages import Doc, Outcome
 from bot.services.asker import Asker
 from bot.services.loading import load
@@ -34,7 +35,7 @@ async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
         for p in planned:
             when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
             if when is not None:
-                who = f"<@{p.recipient}>" if p.kind in DIRECT else "the channel"
+                who = person(p.recipient) if p.kind in DIRECT else "the channel"
                 upcoming.append((when, p.kind, who))
     counts = dict(
         (

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
+from bot.domain.mentions import person
 from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
 
@@ -75,13 +76,13 @@ def hours_set(hours: str, tz: str) -> Doc:
 
 def committed(row: CommitmentLike) -> Doc:
     """Confirmation of a commitment."""
-    return Doc.text(f"Commitment #{row.id} for <@{row.owner}>: {row.title}, due {row.due_on}.")
+    return Doc.text(f"Commitment #{row.id} for {person(row.owner)}: {row.title}, due {row.due_on}.")
 
 
 def assigned(row: CommitmentLike, lead: str) -> Doc:
     """The DM to someone given a commitment."""
     return Doc.text(
-        f"<@{lead}> asked you to take on #{row.id}: {row.title}, by {row.due_on}. If that "
+        f"{person(lead)} asked you to take on #{row.id}: {row.title}, by {row.due_on}. If that "
         "does not fit, say so early; nobody expects volunteers to stretch forever."
     )
 
@@ -91,7 +92,7 @@ def commitment_list(rows: Sequence[CommitmentLike], today: date) -> Doc:
     if not rows:
         return Doc.text("No open commitments. `/sre commit <YYYY-MM-DD> <what>` adds one.")
     lines = tuple(
-        f"#{r.id} {r.title}: <@{r.owner}>, due {r.due_on}"
+        f"#{r.id} {r.title}: {person(r.owner)}, due {r.due_on}"
         + (" (overdue)" if r.due_on < today else "")
         for r in rows
     )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.action_ids import ActionId, button_value
+from bot.domain.mentions import link
 from bot.guide.entries import Entry
 from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
@@ -17,10 +18,10 @@ _BULLET = re.compile(r"^(\s*)[-*]\s+", re.M)
 
 
 def mrkdwn(markdown: str) -> str:
-    """Markdown as Slack's mrkdwn: bold headings, single-star bold, bullets, <url|text> links."""
+    """Markdown in the bot's markup: bold headings, single-star bold, bullets, links."""
     text = _HEADING.sub(r"*\1*", markdown)
     text = _BOLD.sub(r"*\1*", text)
-    text = _LINK.sub(r"<\2|\1>", text)
+    text = _LINK.sub(lambda m: link(m.group(2), m.group(1)), text)
     return _BULLET.sub(r"\1• ", text)
 
 
@@ -58,7 +59,7 @@ def decline(closest: Sequence[Entry], suggestions: Sequence[Entry]) -> Doc:
 def _sources(entry: Entry) -> str:
     cited = []
     for s in entry.sources:
-        where = f" <{s.url}|link>" if s.url else ""
+        where = f" {link(s.url, 'link')}" if s.url else ""
         cited.append(f"{s.title}, {s.publisher}, {s.date}{where}")
     return "Sources: " + "; ".join(cited)
 

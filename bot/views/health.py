@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.action_ids import ActionId, button_value
+from bot.domain.mentions import person
 from bot.messages import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph, Part
 
 REASONS = ("time", "priorities", "tired", "moved-on", "rather-not-say")
@@ -28,7 +29,7 @@ def care_dm(channel: str, level: str, facts: Sequence[str], lead: str | None) ->
     if level == "red" and lead:
         parts.append(
             Paragraph(
-                f"Want me to ask <@{lead}> to help rebalance? They would hear "
+                f"Want me to ask {person(lead)} to help rebalance? They would hear "
                 "about load only (items, on-call), never your energy or activity."
             )
         )
@@ -47,9 +48,9 @@ def lead_note(member: str, facts: Sequence[str]) -> Doc:
     """To a lead: load facts only, so they can help rebalance."""
     lines = tuple(facts) or ("their load is high",)
     return Doc(
-        fallback=f"<@{member}> could use help rebalancing their coalition work",
+        fallback=f"{person(member)} could use help rebalancing their coalition work",
         parts=(
-            Paragraph(f"<@{member}> could use help rebalancing their coalition work:"),
+            Paragraph(f"{person(member)} could use help rebalancing their coalition work:"),
             Bullets(lines),
             Note("Load facts only. `/sre commitments` lists items you could reassign."),
         ),
@@ -168,12 +169,12 @@ def items_to_reassign(member: str, items: Sequence[str]) -> Doc:
     """To the leads: what the leaver still held."""
     if not items:
         return Doc.text(
-            f"<@{member}> left the coalition with no open items. Say thanks if you can."
+            f"{person(member)} left the coalition with no open items. Say thanks if you can."
         )
     return Doc(
-        fallback=f"<@{member}> left; their open items need a new owner",
+        fallback=f"{person(member)} left; their open items need a new owner",
         parts=(
-            Paragraph(f"<@{member}> left the coalition. Their open items need a new owner:"),
+            Paragraph(f"{person(member)} left the coalition. Their open items need a new owner:"),
             Bullets(tuple(items)),
             Note("`/sre own <primitive> @user` · `/sre commit <date> <what> @user`"),
         ),

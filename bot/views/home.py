@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.action_ids import ActionId, button_value
 from bot.domain.coalition import Role
+from bot.domain.mentions import channel
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
 from bot.messages import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Paragraph, Part
@@ -48,7 +49,7 @@ def _section(section: Section) -> list[Part]:
     active = next(r for r in section.rows if r.status == "active")
     mine = section.commitments.lines()
     parts: list[Part] = [
-        Paragraph(f"*<#{section.channel}>*: you are {section.role.label}"),
+        Paragraph(f"*{channel(section.channel)}*: you are {section.role.label}"),
         Paragraph("*My commitments*"),
         Bullets(mine) if mine else Paragraph("Nothing waiting on you. Thank you."),
         Fields(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.coalition import Role
+from bot.domain.mentions import person
 from bot.messages import Doc
 
 
@@ -20,7 +21,7 @@ def joined_reply(role: Role, size: int) -> Doc:
 
 def joined_announcement(user_id: str, role: Role) -> Doc:
     """What the channel reads when someone joins."""
-    return Doc.text(f"<@{user_id}> joined the SRE coalition as {role.label}.")
+    return Doc.text(f"{person(user_id)} joined the SRE coalition as {role.label}.")
 
 
 def left_reply(no_lead_left: bool) -> Doc:
@@ -33,4 +34,4 @@ def left_reply(no_lead_left: bool) -> Doc:
 
 def left_announcement(user_id: str) -> Doc:
     """What the channel reads when someone leaves."""
-    return Doc.text(f"<@{user_id}> left the SRE coalition.")
+    return Doc.text(f"{person(user_id)} left the SRE coalition.")

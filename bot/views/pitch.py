@@ -7,6 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.domain.coalition import Membership
+from bot.domain.mentions import person
 from bot.domain.programme import Choice
 from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
 
@@ -66,7 +67,7 @@ def pitch_outline(
     wins = tuple(by_kind[k].detail["win"].capitalize() for k in seen)
     evidence = tuple(f"{by_kind[p.kind].title}: {p.evidence}" for p in pains)
     sponsor = (
-        ", ".join(f"<@{s.user_id}>" for s in sponsors) or "none yet: find one before you pitch"
+        ", ".join(person(s.user_id) for s in sponsors) or "none yet: find one before you pitch"
     )
     scarred = sum(1 for m in members if (m.incidents or 0) > 0)
     parts: list[Part] = [

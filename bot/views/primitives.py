@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.domain.coalition import Membership
+from bot.domain.mentions import person
 from bot.domain.rollout import Ownership, Service
 from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
 
@@ -29,7 +30,7 @@ def slo_saved(
 ) -> Doc:
     """Confirmation of an SLO, with who can sign it off."""
     who = (
-        ", ".join(f"<@{m.user_id}>" for m in signers)
+        ", ".join(person(m.user_id) for m in signers)
         or "a PM or sponsor (none in the coalition yet)"
     )
     text = (
@@ -41,18 +42,18 @@ def slo_saved(
 
 def signed_off(service: str, slis: str, signer: str) -> Doc:
     """Public note of a sign-off."""
-    return Doc.text(f"<@{signer}> signed off the SLO(s) of *{service}*: {slis}.")
+    return Doc.text(f"{person(signer)} signed off the SLO(s) of *{service}*: {slis}.")
 
 
 def owner_named(primitive: str, owner: str) -> Doc:
     """Public note of a new owner."""
-    return Doc.text(f"<@{owner}> now owns {primitive}.")
+    return Doc.text(f"{person(owner)} now owns {primitive}.")
 
 
 def you_own(primitive: str, lead: str) -> Doc:
     """The DM to a new owner."""
     return Doc.text(
-        f"<@{lead}> named you owner of {primitive}. Thank you. If it does not fit your "
+        f"{person(lead)} named you owner of {primitive}. Thank you. If it does not fit your "
         "week, say so early: a lead can hand it to someone else."
     )
 
@@ -60,7 +61,7 @@ def you_own(primitive: str, lead: str) -> Doc:
 def workshop_saved(day: date, topic: str, services: Sequence[str], attendees: Sequence[str]) -> Doc:
     """Public note of a workshop."""
     covered = f" for {', '.join(services)}" if services else ""
-    people = f" with {', '.join(f'<@{a}>' for a in attendees)}" if attendees else ""
+    people = f" with {', '.join(person(a) for a in attendees)}" if attendees else ""
     return Doc.text(f"Workshop on {day}: *{topic}*{covered}{people}.")
 
 
@@ -92,7 +93,7 @@ def services(items: Sequence[Service], ownerships: Mapping[str, Ownership]) -> D
     )
     owners = tuple(
         f"{o.primitive}: "
-        + (f"<@{o.owner}>" if o.owner else "nobody")
+        + (person(o.owner) if o.owner else "nobody")
         + ("" if o.owner is None or o.owner_active else " (left)")
         for o in ownerships.values()
     )

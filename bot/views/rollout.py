@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.coalition import Membership
+from bot.domain.mentions import person
 from bot.domain.programme import StepDef
 from bot.domain.risks import Risk
 from bot.domain.rollout import Deadline, RolloutState, StepMove, StepProgress, days_left
@@ -69,8 +70,8 @@ def risk_line(risk: Risk) -> str:
 
 
 def members_line(members: Sequence[Membership]) -> str:
-    """`<@U1> (lead), <@U2> (pm)`."""
-    return ", ".join(f"<@{m.user_id}> ({m.role.label})" for m in members)
+    """`@U1 (lead), @U2 (pm)`, as mentions."""
+    return ", ".join(f"{person(m.user_id)} ({m.role.label})" for m in members)
 
 
 def status(state: RolloutState, rows: Sequence[StepProgress], risks: Sequence[Risk]) -> Doc:
@@ -138,7 +139,7 @@ def moved(plan: StepMove) -> Doc:
 def step_started(step: StepDef, lead: str) -> Doc:
     """The channel post when a step starts, linking the guidance for it."""
     first = "; ".join(m.title.lower() for m in step.milestones[:3])
-    text = f"<@{lead}> started the step *{step.title}*. Done looks like: {first}."
+    text = f"{person(lead)} started the step *{step.title}*. Done looks like: {first}."
     return Doc(
         fallback=text,
         parts=(Paragraph(text), Note(f"How to run this step: `/sre guide {step.guide}`")),
@@ -149,11 +150,11 @@ def history(events: Sequence[HistoryEntry]) -> Doc:
     """The history, newest last."""
     if not events:
         return Doc.text("Nothing recorded yet.")
-    lines = tuple(f"{e.at:%Y-%m-%d %H:%M} <@{e.actor}> {e.action}: {e.detail}" for e in events)
+    lines = tuple(f"{e.at:%Y-%m-%d %H:%M} {person(e.actor)} {e.action}: {e.detail}" for e in events)
     return Doc(fallback="Rollout history", parts=(Heading("Rollout history"), Bullets(lines)))
 
 
 def deadline_set(deadline: Deadline, today: date, lead: str) -> Doc:
     """The public reply to a new deadline."""
-    text = f"<@{lead}> set the deadline: {countdown(deadline, today)}."
+    text = f"{person(lead)} set the deadline: {countdown(deadline, today)}."
     return Doc.text(text)

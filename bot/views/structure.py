@@ -8,6 +8,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
+from bot.domain.mentions import person
 from bot.domain.programme import Choice
 from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
@@ -69,7 +70,7 @@ def option_added(option: str, title: str) -> Doc:
 def decided(choice: Choice, rationale: str, tally: Counter[str], lead: str) -> Doc:
     """The public decision record."""
     votes = ", ".join(f"{k} {v}" for k, v in tally.most_common()) or "no votes"
-    text = f"<@{lead}> decided the team shape: *{choice.title}*."
+    text = f"{person(lead)} decided the team shape: *{choice.title}*."
     return Doc(
         fallback=text,
         parts=(
@@ -85,7 +86,7 @@ def records(rows: Sequence[Record]) -> Doc:
     if not rows:
         return Doc.text("No decisions recorded yet.")
     lines = tuple(
-        f"{r.decided_on} {r.topic}: *{r.choice}* by <@{r.decided_by}>"
+        f"{r.decided_on} {r.topic}: *{r.choice}* by {person(r.decided_by)}"
         + (f". Why: {r.rationale}" if r.rationale else "")
         for r in rows
     )

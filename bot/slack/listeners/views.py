@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.render.blocks import fallback
+from bot.render.blocks import plain_fallback
 from bot.render.modal import submitted_values
 from bot.services.asker import Asker
 from bot.slack.deps import SlackDeps
@@ -25,7 +25,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         outcome = await deps.router.submit(asker, view["callback_id"], values)
         if outcome.refused and outcome.reply is not None:
             first = next(iter(values), "")
-            await ack(response_action="errors", errors={first: fallback(outcome.reply)[:150]})
+            await ack(response_action="errors", errors={first: plain_fallback(outcome.reply, 150)})
             return
         await ack()
         deps.send_later(with_reply(outcome, asker.channel_id, asker.user_id))
