@@ -3,15 +3,20 @@ line, and an event is claimed together with its effect, so none is lost or count
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
+import os
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 import pytest
 from multidict import CIMultiDict
 from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app
@@ -19,19 +24,25 @@ from slack_bolt.async_app import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.request import SocketModeRequest
+from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.db.health_models import Activity
 from bot.db.uow import Database
+from bot.router import Router
+from bot.services import activity, coaching
+from bot.services.asker import Asker
 from bot.slack.app import on_error
 from bot.slack.server import BODY_CAP, VERIFIED, RejectionLog
 from bot.slack.verification import Refusal, verified_text
 from tests.builders import snapshot
-from tests.fakeslack import TEAM_ID
+from tests.fakeslack import TEAM_ID, FakeSlack
 from tests.slackapp import SIGNING_SECRET, SlackDriver, event_wrapper, running_app
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SECRET_TEXT = "hunter2-launch-codes"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
@@ -334,3 +345,120 @@ async def test_healthz_says_only_ok_or_unreachable(clock: ManualClock) -> None:
         assert "Server" not in response.headers
         assert (await slack.client.get("/slack/events")).status == 405
     await db.dispose()
+
+
+async def _messages(db: Database) -> int:
+    async with db.sessions() as session:
+        total = await session.scalar(select(func.sum(Activity.messages)))
+    return int(total or 0)
+
+
+async def test_an_event_whose_handling_failed_is_handled_on_redelivery(
+    slack: SlackDriver, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await slack.command("join lead")
+    real, failures = activity.count, [RuntimeError("database blip")]
+
+    async def flaky(*args: Any) -> bool:
+        if failures:
+            raise failures.pop()
+        return await real(*args)
+
+    monkeypatch.setattr(activity, "count", flaky)
+    body = message_event("EvFLAKY")
+    first = await slack.raw(body, headers(body, JSON))
+    assert first.status == 500  # Slack delivers it again
+    assert await _messages(db) == 0
+    again = await slack.raw(body, headers(body, JSON))
+    assert again.status == 200
+    assert await _messages(db) == 1
+    assert (await slack.raw(body, headers(body, JSON))).status == 200  # a later retry: dropped
+    assert await _messages(db) == 1
+
+
+async def test_a_mention_whose_answer_failed_is_answered_on_redelivery(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, failures = coaching.answer, [RuntimeError("boom")]
+
+    async def flaky(*args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(*args)
+
+    monkeypatch.setattr(coaching, "answer", flaky)
+    event = {"type": "app_mention", "user": "U1", "text": "how?", "ts": "1.2", "channel": "C1"}
+    assert (await slack.event(event, event_id="EvMENTION")).status == 500
+    assert (await slack.event(event, event_id="EvMENTION")).status == 200
+    assert (await slack.event(event, event_id="EvMENTION")).status == 200
+    await slack.settle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1
+    assert slack.fake.calls_to("chat.postEphemeral") == []
+
+
+async def test_concurrent_deliveries_of_one_event_count_once(
+    slack: SlackDriver, db: Database
+) -> None:
+    await slack.command("join lead")
+    body = message_event("EvTWICE")
+    responses = await asyncio.gather(*(slack.raw(body, headers(body, JSON)) for _ in range(3)))
+    assert [r.status for r in responses] == [200, 200, 200]
+    assert await _messages(db) == 1
+
+
+class Worker:
+    """The front door in its own process (tests/event_worker.py), on a port of its own."""
+
+    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
+        self.process, self.url = process, url
+
+    @classmethod
+    async def start(cls, db: Database, fake: FakeSlack, *, stall: bool = False) -> Worker:
+        args = [db.url, fake.base_url, *(["stall"] if stall else [])]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.event_worker", *args, cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        line = await cls._line(process)
+        assert line.startswith("listening"), line
+        return cls(process, f"http://127.0.0.1:{line.split()[1]}/slack/events")
+
+    @staticmethod
+    async def _line(process: asyncio.subprocess.Process) -> str:
+        assert process.stdout is not None
+        return (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode().strip()
+
+    async def says(self) -> str:
+        return await self._line(self.process)
+
+    async def deliver(self, http: aiohttp.ClientSession, body: str) -> int:
+        async with http.post(self.url, data=body.encode(), headers=headers(body, JSON)) as r:
+            return r.status
+
+    async def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        assert await self.process.wait() == 0
+
+
+async def test_an_event_cut_short_by_sigkill_is_counted_on_redelivery(
+    db: Database, clock: ManualClock
+) -> None:
+    await Router(db, clock).command(Asker(TEAM_ID, "C1", "U1"), "join lead")
+    body = message_event("EvKILLED")
+    async with FakeSlack() as fake, aiohttp.ClientSession() as http:
+        first = await Worker.start(db, fake, stall=True)
+        delivery = asyncio.create_task(first.deliver(http, body))
+        assert await first.says() == "counting"  # the event is claimed, its count not yet made
+        await first.kill()
+        with pytest.raises(aiohttp.ClientError):
+            await delivery  # Slack saw no answer: it delivers the event again
+        second = await Worker.start(db, fake)
+        assert await second.deliver(http, body) == 200
+        assert await second.deliver(http, body) == 200  # and a later retry is dropped
+        await second.stop()
+    assert await _messages(db) == 1

@@ -57,7 +57,6 @@ def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp,
     # already refused those with a short line of its own (bot/slack/server.py).
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     deps = SlackDeps(db, clock, Router(db, clock), SlackMessenger(client), BackgroundTasks())
-    app.middleware(drop_retried_events(db, clock))
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
@@ -66,34 +65,17 @@ def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp,
     return app, deps
 
 
-Next = Callable[[], Awaitable[BoltResponse | None]]
-
-
-def drop_retried_events(
-    db: Database, clock: Clock
-) -> Callable[..., Awaitable[BoltResponse | None]]:
-    """Middleware: a repeated `event_id` (Slack's retries) is answered 200 and not handled again."""
-
-    async def middleware(body: dict[str, Any], next_: Next) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        team_id = str(body.get("team_id") or "")
-        is_event = body.get("type") == "event_callback" and bool(event_id)
-        if is_event and not await db.claim_event(team_id, str(event_id), clock.now()):
-            return BoltResponse(status=200, body="")
-        return await next_()
-
-    return middleware
-
-
 def _verified(request: AsyncBoltRequest) -> bool:
     """True when the HTTP door verified this request, or it came over Socket Mode's websocket."""
     return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
 
 
 def on_error(deps: SlackDeps) -> Callable[..., Awaitable[None]]:
-    """The one error handler: log the kind of failure, tell the user briefly, answer 200.
+    """The one error handler: log the kind of failure, tell the user briefly.
 
-    A body nobody verified gets no answer at all, and nothing is sent to anyone it names.
+    A failed event is answered 500 so Slack delivers it again (its claim rolled back with it);
+    a failed command or interaction is answered 200 with a short apology. A body nobody
+    verified gets no answer at all, and nothing is sent to anyone it names.
     """
 
     async def handle(
@@ -105,6 +87,9 @@ def on_error(deps: SlackDeps) -> Callable[..., Awaitable[None]]:
             return
         log.error("listener failed: %s", type(error).__name__, exc_info=error)
         doc = error_doc()
+        if body.get("type") == "event_callback":
+            response.status, response.body = 500, ""
+            return
         if body.get("command"):
             response.status, response.body = (
                 200,
@@ -113,8 +98,8 @@ def on_error(deps: SlackDeps) -> Callable[..., Awaitable[None]]:
             response.headers["content-type"] = ["application/json"]
             return
         response.status, response.body = 200, ""
-        user = (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
-        channel = (body.get("channel") or {}).get("id") or (body.get("event") or {}).get("channel")
+        user = (body.get("user") or {}).get("id")
+        channel = (body.get("channel") or {}).get("id")
         if user and channel:
             deps.tasks.spawn(deps.messenger.send(Post(Ephemeral(channel, user), doc)))
 
