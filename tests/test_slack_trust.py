@@ -336,6 +336,18 @@ def test_repeated_rejections_fold_into_one_line_per_interval(
     ]
 
 
+async def test_sql_parameters_stay_out_of_the_debug_log(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")  # as when debugging SQL
+    await slack.command("join lead")
+    response = await slack.command(f"checkin 4 6h wrote {SECRET_TEXT} blocked: nothing")
+    assert response.status == 200
+    assert "INSERT INTO" in caplog.text  # the engine logged its statements
+    assert SECRET_TEXT not in caplog.text
+
+
 async def test_healthz_says_only_ok_or_unreachable(clock: ManualClock) -> None:
     db = Database("postgresql+asyncpg://coach:hunter2@127.0.0.1:1/coach")
     async with running_app(db, clock) as slack:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import event, text
@@ -19,10 +20,16 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """An async engine; SQLite gets foreign keys, WAL and a busy timeout.
+
+    Statement parameters hold check-in and deadline text: `hide_parameters` keeps them out of
+    SQLAlchemy's DEBUG log and out of the messages of the errors it raises.
+    """
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True)
-    engine = create_async_engine(url, connect_args={"timeout": 15})
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # aiosqlite logs every call it runs, parameters and all, at DEBUG.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    engine = create_async_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
