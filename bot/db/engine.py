@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,3 +58,51 @@ async def ping(engine: AsyncEngine) -> bool:
     except Exception:  # any failure means "not healthy"; the caller reports it
         return False
     return True
+
+
+def shown_url(url: str) -> str:
+    """The database URL with its password masked, fit for a log line or an error message."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class DatabaseUnreachable(Exception):
+    """The database did not answer within the start-up wait."""
+
+    def __init__(self, url: str, tries: int, waited: float, reason: str) -> None:
+        super().__init__(
+            f"database unreachable at {shown_url(url)} after {tries} "
+            f"{'try' if tries == 1 else 'tries'} in {waited:.0f} s "
+            f"({reason})"
+        )
+
+
+FIRST_RETRY, LONGEST_RETRY = 0.5, 8.0  # seconds: the back-off doubles from one to the other
+
+
+async def wait_for_database(
+    url: str,
+    budget: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    now: Callable[[], float] = time.monotonic,
+) -> None:
+    """Return once the database answers; retry with back-off for `budget` seconds, then raise
+    `DatabaseUnreachable` (a database started alongside the bot may take a while to accept)."""
+    engine = make_engine(url)
+    started, delay, tries = now(), FIRST_RETRY, 0
+    try:
+        while True:
+            tries += 1
+            try:
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                return
+            except Exception as error:  # refused, DNS, auth, timeout: all mean "not yet usable"
+                reason = type(getattr(error, "orig", None) or error).__name__
+            left = budget - (now() - started)
+            if left <= 0:
+                raise DatabaseUnreachable(url, tries, now() - started, reason)
+            await sleep(min(delay, left))
+            delay = min(delay * 2, LONGEST_RETRY)
+    finally:
+        await engine.dispose()
