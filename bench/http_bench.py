@@ -282,7 +282,7 @@ class Servers:
             app, deps = build_app(settings, db, SystemClock())
             self._stack.push_async_callback(deps.tasks.drain)
             self.bots[name] = (app, deps, db)
-            apps[name] = web_app(app, db)
+            apps[name] = web_app(app, db, SIGNING_SECRET)
         for name, application in apps.items():
             runner = web.AppRunner(application, access_log=None)
             await runner.setup()

@@ -10,8 +10,13 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.db.engine import DatabaseUnreachable, wait_for_database
 from bot.migrate import upgrade
 from bot.settings import Settings
+
+DATABASE_WAIT = 30.0
+"""Seconds `run`, `console` and `db upgrade` retry an unreachable database (with back-off)
+before exiting 1: long enough for a database container started alongside the bot."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,11 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in ("run", "console") and not library_ok():
         return 1
     if command == "db":
-        upgrade(settings.database_url)
+        if not migrated(settings.database_url):
+            return 1
         print("database is up to date", file=sys.stderr)
         return 0
     if command == "console":
-        upgrade(settings.database_url)
+        if not migrated(settings.database_url):
+            return 1
         from bot.console import run_console
 
         asyncio.run(run_console(settings.database_url, sys.stdin, sys.stdout))
@@ -70,10 +77,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    upgrade(settings.database_url)
+    if not migrated(settings.database_url):
+        return 1
     from bot.runtime import serve
 
     return asyncio.run(serve(settings))
+
+
+def migrated(database_url: str) -> bool:
+    """Wait for the database, then migrate it; False, after one line on stderr, when it never
+    answered."""
+    try:
+        asyncio.run(wait_for_database(database_url, DATABASE_WAIT))
+    except DatabaseUnreachable as error:
+        print(f"sre-coach: {error}", file=sys.stderr)
+        return False
+    upgrade(database_url)
+    return True
 
 
 def check_content() -> int:

@@ -85,32 +85,49 @@ class Router:
             return Outcome(reply=Doc.text("That form is no longer in use."), refused=True)
         return await self.command(asker, as_command(make(asker.channel_id), values))
 
-    async def mention(self, asker: Asker, text: str, thread_ts: str) -> Outcome:
-        """Answer an @mention's question in its thread."""
+    async def mention(
+        self, asker: Asker, text: str, thread_ts: str, event_id: str | None = None
+    ) -> Outcome:
+        """Answer an @mention's question in its thread (nothing when `event_id` was handled)."""
         question = _MENTIONS.sub(" ", clean(text)).strip()
-        try:
-            async with self.db.unit_of_work(asker.team_id) as uow:
+        async with self.db.unit_of_work(asker.team_id) as uow:
+            if not await uow.claim_event(event_id, self.clock.now()):
+                return Outcome()
+            try:
                 reply = await coaching.answer(uow, asker, question, self.clock.now())
-        except DomainError as error:
-            reply = Doc.text(error.message)
+            except DomainError as error:
+                reply = Doc.text(error.message)
+            # The claim commits before the answer is posted: a reply is never posted twice.
+            await uow.commit()
         return Outcome(posts=(Post(ToChannel(asker.channel_id, thread_ts), reply),))
 
     async def channel_change(
-        self, team_id: str, channel_id: str, user: str, change: str
+        self, team_id: str, channel_id: str, user: str, change: str, event_id: str | None = None
     ) -> Outcome:
         """Record a join or leave of the channel (leaving it leaves the coalition too)."""
         async with self.db.unit_of_work(team_id) as uow:
             now = self.clock.now()
+            if not await uow.claim_event(event_id, now):
+                return Outcome()
             outcome = await membership.record_channel_change(uow, channel_id, user, change, now)
             await uow.commit()
         return outcome
 
     async def activity(
-        self, team_id: str, channel_id: str, user: str, kind: str, at: datetime | None = None
+        self,
+        team_id: str,
+        channel_id: str,
+        user: str,
+        kind: str,
+        at: datetime | None = None,
+        event_id: str | None = None,
     ) -> None:
         """Count a message or reaction in a coalition channel at `at` (metadata only)."""
         async with self.db.unit_of_work(team_id) as uow:
-            if await activity.count(uow, channel_id, user, at or self.clock.now(), kind):
+            now = self.clock.now()
+            if not await uow.claim_event(event_id, now):
+                return
+            if await activity.count(uow, channel_id, user, at or now, kind):
                 await uow.commit()
 
     async def _run(self, sub: Subcommand, asker: Asker, args: list[str]) -> Outcome:

@@ -54,7 +54,8 @@ async def serve(settings: Settings) -> int:
         if settings.socket_mode:
             await _socket_mode(app, settings)
         else:
-            await _http(app, db, settings.port)
+            assert settings.slack_signing_secret is not None  # missing_for_slack() checked it
+            await _http(app, db, settings.slack_signing_secret.get_secret_value(), settings.port)
     finally:
         timer.shutdown(wait=False)
         await deps.tasks.drain()
@@ -62,8 +63,8 @@ async def serve(settings: Settings) -> int:
     return 0
 
 
-async def _http(app: AsyncApp, db: Database, port: int) -> None:
-    runner = web.AppRunner(web_app(app, db), access_log=None)
+async def _http(app: AsyncApp, db: Database, signing_secret: str, port: int) -> None:
+    runner = web.AppRunner(web_app(app, db, signing_secret), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()
     log.info("listening on :%d (POST /slack/events, GET /healthz)", port)

@@ -17,6 +17,7 @@ import jsonschema
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
 
 from bot.clock import Clock
 from bot.db.uow import Database
@@ -58,8 +59,15 @@ def event_wrapper(event: dict[str, Any], event_id: str | None = None) -> dict[st
 class SlackDriver:
     """Sends signed requests to the app's HTTP endpoint."""
 
-    def __init__(self, client: TestClient[Any, Any], fake: FakeSlack, deps: SlackDeps) -> None:
-        self.client, self.fake, self.deps = client, fake, deps
+    def __init__(
+        self, client: TestClient[Any, Any], fake: FakeSlack, deps: SlackDeps, app: AsyncApp
+    ) -> None:
+        self.client, self.fake, self.deps, self.app = client, fake, deps, app
+
+    async def raw(self, body: bytes | str, headers: dict[str, str]) -> ClientResponse:
+        """POST `body` with exactly these headers (no signature added)."""
+        data = body.encode() if isinstance(body, str) else body
+        return await self.client.post(EVENTS_PATH, data=data, headers=headers)
 
     async def post(
         self,
@@ -167,8 +175,8 @@ async def running_app(db: Database, clock: Clock) -> AsyncIterator[SlackDriver]:
             slack_api_base_url=fake.base_url,
         )
         app, deps = build_app(settings, db, clock)
-        async with TestClient(TestServer(web_app(app, db))) as client:
-            driver = SlackDriver(client, fake, deps)
+        async with TestClient(TestServer(web_app(app, db, SIGNING_SECRET))) as client:
+            driver = SlackDriver(client, fake, deps, app)
             yield driver
             await driver.settle()
         assert fake.violations == [], fake.violations

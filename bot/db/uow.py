@@ -26,6 +26,19 @@ class UnitOfWork:
         self.coalitions = CoalitionRepo(session, team_id)
         self.rollout = RolloutRepo(session, team_id)
 
+    async def claim_event(self, event_id: str | None, now: datetime) -> bool:
+        """Take a Slack event delivery in this unit of work; False when another already has it.
+
+        Take it before anything else: the claim commits or rolls back with the event's effect,
+        so a delivery that fails or dies midway leaves no claim and Slack's redelivery is
+        handled. A concurrent duplicate waits on the claim's key, then finds it taken.
+        Without an `event_id` (the console) there is nothing to claim.
+        """
+        if event_id is None:
+            return True
+        row = {"event_id": event_id, "team_id": self.team_id, "received_at": now}
+        return await insert_if_absent(self.session, ReceivedEvent, row)
+
     async def commit(self) -> None:
         """Make this request's changes durable."""
         await self.session.commit()
@@ -44,14 +57,6 @@ class Database:
         """A unit of work for `team_id`; rolled back unless committed."""
         async with self.sessions() as session:
             yield UnitOfWork(session, team_id)
-
-    async def claim_event(self, team_id: str, event_id: str, now: datetime) -> bool:
-        """Record a Slack event delivery atomically; False when it was already taken."""
-        async with self.sessions() as session:
-            row = {"event_id": event_id, "team_id": team_id, "received_at": now}
-            first = await insert_if_absent(session, ReceivedEvent, row)
-            await session.commit()
-        return first
 
     async def forget_events_before(self, cutoff: datetime) -> int:
         """Drop dedupe records older than Slack's retry horizon; returns how many."""

@@ -1,29 +1,133 @@
-"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database."""
+"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database.
+
+A request is verified (signature, timestamp) and its body checked for a shape Slack sends before
+Bolt parses any of it; Bolt's own verification stays on behind this as a second layer.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
+from slack_bolt.request.async_internals import build_async_context
+from slack_sdk.signature import SignatureVerifier
 
 from bot.db.uow import Database
+from bot.slack.verification import Refusal, slack_body, verified_text
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+VERIFIED = "sre_coach_verified"
+"""Bolt context key set only on requests this door verified (Socket Mode needs none)."""
+
+BODY_CAP = 512 * 1024
+"""Largest request body read, in bytes; aiohttp's default is 1 MiB.
+
+Slack's payloads are small except one: a message event at Slack's 40,000-character text limit,
+with the rich_text block that repeats the text. That is 80 KB in ASCII, 240 KB for CJK text as
+raw UTF-8, and 480 KB when Slack escapes each character as `\\uXXXX` (its JSON escapes freely:
+`\\/` in every URL). The cap lets that largest event through, since refusing one makes Slack
+retry and count failed deliveries, and still keeps an unsigned sender from making the bot
+buffer and hash a megabyte per request. Commands, block actions and our few-field modals are
+a few KB.
+"""
+
+REJECTION_LOG_EVERY = 60.0
+"""Seconds between two log lines for the same kind of rejection (the rest are counted)."""
 
 
-def web_app(app: AsyncApp, db: Database) -> web.Application:
+class RejectionLog:
+    """One short line per rejection reason per interval, with how many were folded into it."""
+
+    def __init__(
+        self, every: float = REJECTION_LOG_EVERY, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.every, self.now = every, now
+        self._last: dict[str, float] = {}
+        self._folded: dict[str, int] = {}
+
+    def note(self, status: int, reason: str, size: int | None) -> None:
+        """Log this rejection unless one with the same reason was logged lately."""
+        moment, last = self.now(), self._last.get(reason)
+        if last is not None and moment - last < self.every:
+            self._folded[reason] = self._folded.get(reason, 0) + 1
+            return
+        folded = self._folded.pop(reason, 0)
+        self._last[reason] = moment
+        more = f", and {folded} more since the last line" if folded else ""
+        length = "unknown length" if size is None else f"{size} bytes"
+        log.warning("refused a Slack request: %d %s (%s%s)", status, reason, length, more)
+
+
+def web_app(app: AsyncApp, db: Database, signing_secret: str) -> web.Application:
     """An aiohttp application serving Slack's requests and the health check."""
+    verifier, rejected = SignatureVerifier(signing_secret), RejectionLog()
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        try:
+            bolt_request = await _verified_request(request, verifier)
+        except Refusal as refusal:
+            rejected.note(refusal.status, refusal.reason, request.content_length)
+            return web.Response(status=refusal.status)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def healthz(_: web.Request) -> web.Response:
         if await db.healthy():
             return web.json_response({"ok": True, "database": "ok"})
         return web.json_response({"ok": False, "database": "unreachable"}, status=503)
 
-    server = web.Application()
+    server = web.Application(client_max_size=BODY_CAP)
     server.router.add_post(EVENTS_PATH, slack_events)
     server.router.add_get("/healthz", healthz)
+    server.on_response_prepare.append(_without_server_banner)
     return server
+
+
+async def _verified_request(request: web.Request, verifier: SignatureVerifier) -> AsyncBoltRequest:
+    """Bolt's request for a verified, well-formed body; raises `Refusal` otherwise."""
+    if request.content_length is not None and request.content_length > BODY_CAP:
+        raise Refusal(413, "body over the cap")  # refused unread
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past the cap
+        raise Refusal(413, "body over the cap") from None
+    headers = request.headers
+    text = verified_text(
+        raw,
+        headers.getall("X-Slack-Request-Timestamp", []),
+        headers.getall("X-Slack-Signature", []),
+        verifier,
+    )
+    content_type = headers.get("Content-Type", "").split(";")[0] or None
+    body = slack_body(text, content_type)
+    return _bolt_request(text, body, request)
+
+
+def _bolt_request(text: str, body: dict[str, Any], request: web.Request) -> AsyncBoltRequest:
+    try:
+        bolt_request = AsyncBoltRequest(
+            body=text,
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+            context={VERIFIED: True},
+        )
+        if bolt_request.body != body:
+            # Bolt reads any form holding the word "payload" (`/sre guide what payload?`) as an
+            # interaction and finds none: give it the body as Slack sent it.
+            bolt_request.body = body
+            bolt_request.context = build_async_context(AsyncBoltContext({VERIFIED: True}), body)
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+        # Bolt's id extractors assume Slack's types (a dict `team`, a list `authorizations`).
+        raise Refusal(400, "body Bolt cannot read") from None
+    return bolt_request
+
+
+async def _without_server_banner(_: web.Request, response: web.StreamResponse) -> None:
+    """Answers do not name the server software and its version."""
+    response.headers.pop("Server", None)

@@ -23,47 +23,69 @@ def _is_self(event: dict[str, Any], context: AsyncBoltContext) -> bool:
     return bool(event.get("user")) and event.get("user") == context.bot_user_id
 
 
+def _event_id(body: dict[str, Any]) -> str | None:
+    """The delivery's `event_id`, claimed with the event's effect so Slack's retries count once."""
+    event_id = body.get("event_id")
+    return str(event_id) if event_id else None
+
+
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     """Attach the event listeners."""
 
     @app.event("app_mention")
-    async def mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def mention(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         team = context.team_id or event.get("team") or ""
         asker = Asker(team, event["channel"], event.get("user") or "")
         thread = event.get("thread_ts") or event["ts"]
-        deps.send_later(await deps.router.mention(asker, event.get("text") or "", thread))
+        text = event.get("text") or ""
+        deps.send_later(await deps.router.mention(asker, text, thread, _event_id(body)))
 
-    async def channel_change(event: dict[str, Any], context: AsyncBoltContext, change: str) -> None:
+    async def channel_change(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, change: str
+    ) -> None:
         if _is_self(event, context):  # the bot's own joins and leaves are not coalition news
             return
         team = context.team_id or event.get("team") or ""
+        channel, user = event["channel"], event["user"]
         deps.send_later(
-            await deps.router.channel_change(team, event["channel"], event["user"], change)
+            await deps.router.channel_change(team, channel, user, change, _event_id(body))
         )
 
     @app.event("member_joined_channel")
-    async def joined(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        await channel_change(event, context, "joined")
+    async def joined(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await channel_change(body, event, context, "joined")
 
     @app.event("member_left_channel")
-    async def left(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        await channel_change(event, context, "left")
+    async def left(body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await channel_change(body, event, context, "left")
 
     @app.event("message")
-    async def message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def message(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """A channel message counts toward its author's participation; its text is never kept."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
         team = context.team_id or event.get("team") or ""
         at = _moment(event.get("ts"))
-        await deps.router.activity(team, event["channel"], event["user"], "messages", at)
+        await deps.router.activity(
+            team, event["channel"], event["user"], "messages", at, _event_id(body)
+        )
 
     @app.event("reaction_added")
-    async def reaction(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def reaction(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """A reaction in a coalition channel counts toward participation."""
         item = event.get("item") or {}
         if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
             return
         team = context.team_id or event.get("team") or ""
         at = _moment(event.get("event_ts"))
-        await deps.router.activity(team, item["channel"], event["user"], "reactions", at)
+        await deps.router.activity(
+            team, item["channel"], event["user"], "reactions", at, _event_id(body)
+        )
