@@ -9,7 +9,7 @@ from bot.commandline import quoted
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.risks import Risk, open_risks
-from bot.guide.entries import Entry
+from bot.guide.entries import STEPS, Entry
 from bot.guide.ranking import NO_CONTEXT, Context
 from bot.messages import Doc
 from bot.programme import programme
@@ -41,7 +41,8 @@ def why_now(entry: Entry, context: Context, risks: list[Risk]) -> str | None:
     for risk in risks:
         if risk.guide == entry.id or (risk.tags and risk.tags[0] in entry.tags):
             return f"Open risk: {risk.reason}"
-    if context.step is not None and entry.steps[:1] == (context.step,):
+    spans_all = set(entry.steps) >= set(STEPS)
+    if context.step is not None and entry.steps[:1] == (context.step,) and not spans_all:
         step = programme().step(context.step)
         return f"You are in step {programme().index(step.id) + 1}, {step.title}."
     return None
