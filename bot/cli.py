@@ -97,29 +97,39 @@ def migrated(database_url: str) -> bool:
 
 
 def check_content() -> int:
-    """`sre-coach content check`: every problem in the library, with its file."""
+    """`sre-coach content check`: every problem in the library, with its file, and the encoder."""
+    from bot.guide.encoder import MODEL_DIRECTORY, check_encoder
     from bot.guide.library import Library, check_library
 
     directory = Library.default_directory()
     problems = check_library(directory)
     for problem in problems:
         print(f"{directory / problem.path.name}: {problem.message}")
-    if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+    encoder = check_encoder()
+    if encoder:
+        print(encoder)
+    if problems or encoder:
+        count = len(problems) + bool(encoder)
+        print(f"{count} problem(s) in {directory} and {MODEL_DIRECTORY}", file=sys.stderr)
         return 1
     count = len(list(directory.glob("*.md")))
     print(f"content ok: {count} entries in {directory}")
+    print(f"encoder ok: {MODEL_DIRECTORY}")
     return 0
 
 
 def library_ok() -> bool:
-    """Load the coaching library at start-up; print its problems when it is broken."""
+    """Load the coaching library and its encoder at start-up; say what is broken if either is."""
     from bot.coaching import guide
+    from bot.guide.encoder import EncoderError
     from bot.guide.library import LibraryError
 
     try:
         guide()
     except LibraryError as error:
         print(f"sre-coach: {error}\nRun `sre-coach content check` after fixing.", file=sys.stderr)
+        return False
+    except EncoderError as error:
+        print(f"sre-coach: {error}", file=sys.stderr)
         return False
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from bot.guide.encoder import load_encoder
 from bot.guide.library import Library, load_library
 from bot.guide.ranking import Guide
 
@@ -16,5 +17,5 @@ def library() -> Library:
 
 @cache
 def guide() -> Guide:
-    """Question answering over the library."""
-    return Guide(library())
+    """Hybrid question answering over the library (raises `EncoderError` if the model is bad)."""
+    return Guide(library(), load_encoder())

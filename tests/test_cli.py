@@ -128,7 +128,8 @@ async def test_run_serves_signed_commands_over_http(running_bot: tuple[str, Fake
 async def test_content_check_passes(tmp_path: Path) -> None:
     code, out, err = await _cli(tmp_path, "content", "check")
     assert code == 0, out + err
-    assert "content ok: 41 entries" in out
+    assert "content ok: 45 entries" in out
+    assert "encoder ok:" in out
 
 
 async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:

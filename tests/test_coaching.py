@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import ManualClock
+from bot.coaching import library
 from bot.db.uow import Database
+from bot.domain.risks import Risk
+from bot.guide.ranking import Context
 from bot.messages import ToChannel
 from bot.router import Router
+from bot.services.coaching import why_now
 from tests.builders import asker, doc_text, reply_text
 from tests.fakeslack import BOT_USER_ID
 from tests.slackapp import SlackDriver, running_app
@@ -97,3 +101,72 @@ async def test_a_mention_is_answered_in_thread_and_read_more_works(slack: SlackD
     await slack.settle()
     (full,) = slack.fake.calls_to("chat.postEphemeral")
     assert "Why it stalled" in json.dumps(full.params["blocks"])
+
+
+# --- answers that fit the question ------------------------------------------------------------
+
+
+def _risk(kind: str, guide: str, *tags: str) -> Risk:
+    return Risk(kind, f"Risk {kind}.", guide, tags)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "step", "risks", "expected"),
+    [
+        ("pm-stays-out", None, [_risk("no-pm", "pm-stays-out", "product-management")], "risk"),
+        ("step-primitives", "primitives", [], "step"),
+        # an entry that spans every step is about none of them now
+        ("zalando-2016", "structure", [], None),
+        # sharing the broad `slo` tag with a sign-off risk is not being about it
+        (
+            "slo-basics",
+            None,
+            [_risk("slo-unsigned", "pm-stays-out", "product-management", "slo")],
+            None,
+        ),
+        # the pitch step is not where error-budget policies live first
+        ("error-budget-policy", "pitch", [], None),
+        (
+            "circuit-breakers",
+            "coalition",
+            [_risk("below-minimum", "coalition-burnout", "burnout")],
+            None,
+        ),
+    ],
+)
+def test_why_now_only_when_the_entry_is_about_the_step_or_the_risk(
+    entry_id: str, step: str | None, risks: list[Risk], expected: str | None
+) -> None:
+    entry = library().get(entry_id)
+    assert entry is not None
+    why = why_now(entry, Context(step=step), risks)
+    if expected == "risk":
+        assert why == f"Open risk: {risks[0].reason}"
+    elif expected == "step":
+        assert why is not None and why.startswith("You are in step 4")
+    else:
+        assert why is None
+
+
+async def test_a_case_name_several_cases_share_lists_them(router: Router) -> None:
+    listing = reply_text(await router.command(asker("U1"), "case zalando"))
+    assert "More than one case fits `zalando`" in listing
+    for case_id in ("zalando-2016", "zalando-2018-2020", "zalando-cyber-week"):
+        assert f"/sre case {case_id}" in listing
+    told = reply_text(await router.command(asker("U1"), "case zalando 2016"))
+    assert told.startswith("== Zalando 2016")
+    told = reply_text(await router.command(asker("U1"), "case zalando-2018-2020"))
+    assert "More than one" not in told and told.startswith("== Zalando")
+
+
+async def test_an_answer_names_its_sources(router: Router) -> None:
+    answer = await mention(router, "what happened at Zalando in 2016?")
+    assert "Sources: Tracing SRE's journey in Zalando - Part I, Zalando Engineering Blog" in answer
+
+
+async def test_an_answer_in_another_step_has_no_why_now(router: Router) -> None:
+    await router.command(asker("U1"), "join")
+    await router.command(asker("U2"), "join pm")
+    await router.command(asker("U3"), "join")
+    answer = await mention(router, "what happened at Zalando in 2016?")
+    assert "Why this now" not in answer

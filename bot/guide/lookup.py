@@ -28,14 +28,23 @@ class Lookup:
 
     def find(self, name: str) -> Entry | None:
         """The entry `name` designates, or None when no entry's name holds all its words."""
+        found = self.find_all(name)
+        return found[0] if found else None
+
+    def find_all(self, name: str) -> tuple[Entry, ...]:
+        """The entry an exact name designates, else every equally good fit, best first.
+
+        "zalando" fits four entries equally (the word is in each id); "zalando 2016" one.
+        """
         key = " ".join(words(name))
         if key in self._exact:
-            return self._exact[key]
+            return (self._exact[key],)
         wanted = set(terms(self._fix(words(name))))
         if not wanted:
-            return None
-        fits = [n for n, held in enumerate(self._name_terms) if wanted <= held]
-        return self._entries[min(fits, key=self._rank(wanted))] if fits else None
+            return ()
+        rank = self._rank(wanted)
+        fits = sorted((n for n, held in enumerate(self._name_terms) if wanted <= held), key=rank)
+        return tuple(self._entries[n] for n in fits if rank(n)[0] == rank(fits[0])[0])
 
     def _rank(self, wanted: set[str]) -> Callable[[int], tuple[int, int, int]]:
         def rank(n: int) -> tuple[int, int, int]:

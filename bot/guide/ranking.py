@@ -1,36 +1,22 @@
-"""Answers a coach question from the library: BM25 ranking, context boosts, and declining."""
+"""Answers a coach question from the library: hybrid ranking, context boosts, and declining."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-from bot.guide.entries import STEPS, Entry, step_number
-from bot.guide.index import Index, Scores, Vector
+from bot.guide.encoder import Encoder
+from bot.guide.entries import STEPS, Entry
+from bot.guide.fusion import Judgement, judge
+from bot.guide.index import Index, Vector
 from bot.guide.library import Library
 from bot.guide.lookup import Lookup
+from bot.guide.semantic import SemanticIndex
 from bot.guide.text import synonyms, words
 
-# An entry answers a question only if, before any context boost, either
-#   its BM25 score (alias boost included) reaches MIN_SCORE, it holds MIN_COVERAGE of the
-#   question's content (each word weighted by idf; a word no entry has weighs UNKNOWN_WEIGHT),
-#   and some of that content (MIN_HEAD) is in its title, aliases or tags; or
-#   its score reaches STRONG_SCORE and it holds STRONG_COVERAGE (no head match needed); or
-#   the question names one of its aliases and it holds ALIAS_COVERAGE of the content.
-MIN_SCORE = 1.5
-MIN_COVERAGE = 0.5
-MIN_HEAD = 0.05
-STRONG_SCORE = 8.0
-STRONG_COVERAGE = 0.8
-ALIAS_COVERAGE = 0.15
-MIN_QUESTION_WEIGHT = 1.0  # a question carrying less content must name an entry's alias
-PHRASE_MATCH = 0.3  # weighted Jaccard with one of the entry's `asked` phrasings
 CONTEXT_BOOST = 1.15  # per applying context: the current step, an open risk
 RELATED_COUNT = 2
-NEAR_SCORE = 1.0  # a declined question still points at entries this relevant...
-NEAR_COVERAGE = 0.3  # ...that hold this share of its content
 CLOSEST_COUNT = 3
 SUGGESTION_COUNT = (3, 5)
 
@@ -48,11 +34,10 @@ NO_CONTEXT = Context()
 
 @dataclass(frozen=True)
 class Match:
-    """An entry that answers the question, and why it fits now (None when no context applies)."""
+    """An entry that answers the question, with its fused score after context boosts."""
 
     entry: Entry
     score: float
-    why_now: str | None
 
 
 @dataclass(frozen=True)
@@ -66,12 +51,17 @@ class Answer:
 
 
 class Guide:
-    """Question answering and name lookup over one library; the index is built once."""
+    """Question answering and name lookup over one library; the indexes are built once.
 
-    def __init__(self, library: Library) -> None:
+    With an encoder, ranking is hybrid (BM25 fused with sentence similarity); without one it
+    is BM25 alone, as before the encoder existed.
+    """
+
+    def __init__(self, library: Library, encoder: Encoder | None) -> None:
         self._entries = tuple(library.entries.values())
         self._position = {e.id: n for n, e in enumerate(self._entries)}
         self._index = Index(self._entries)
+        self._semantic = SemanticIndex(self._entries, encoder) if encoder else None
         self._lookup = Lookup(self._entries, self._index.typos.fix_all)
         steps = {e.steps[0]: e for e in library.by_kind("step") if e.steps}
         self._steps = {s: steps[s] for s in STEPS if s in steps}
@@ -81,34 +71,30 @@ class Guide:
 
     def answer(self, question: str, context: Context = NO_CONTEXT) -> Answer:
         """The entry that best answers `question`, or a decline with suggestions."""
-        scores = self._index.score(self._tokens(question))
-        eligible = self._eligible(scores)
+        judgement = self._judge(question)
+        eligible = judgement.confident
         if not eligible.any():
-            return Answer(None, (), self._suggestions(context), self._closest(scores))
-        final = np.where(eligible, scores.relevance * self._boosts(context), -1.0)
+            return Answer(None, (), self._suggestions(context), self._closest(judgement))
+        final = np.where(eligible, judgement.relevance * self._boosts(context), -1.0)
         order = [int(i) for i in np.argsort(-final, kind="stable")]
         best = self._entries[order[0]]
-        match = Match(best, float(final[order[0]]), _why_now(best, context))
+        match = Match(best, float(final[order[0]]))
         return Answer(match, self._related(best, order, final), ())
 
     def find(self, name: str) -> Entry | None:
-        """The entry named by id, alias or title words (typos tolerated), for `/sre case`."""
+        """The entry named by id, alias or title words (typos tolerated)."""
         return self._lookup.find(name)
 
-    def _tokens(self, question: str) -> list[str]:
-        return synonyms(self._index.typos.fix_all(words(question)))
+    def find_all(self, name: str) -> tuple[Entry, ...]:
+        """Every entry `name` fits equally well, best first (one when the name is exact)."""
+        return self._lookup.find_all(name)
 
-    @staticmethod
-    def _eligible(scores: Scores) -> npt.NDArray[np.bool_]:
-        """Entries the question is confidently about: judged before any context boost."""
-        relevance, coverage = scores.relevance, scores.coverage
-        ranked = (relevance >= MIN_SCORE) & (coverage >= MIN_COVERAGE) & (scores.head >= MIN_HEAD)
-        strong = (relevance >= STRONG_SCORE) & (coverage >= STRONG_COVERAGE)
-        named = scores.alias & (coverage >= ALIAS_COVERAGE)
-        if scores.weight < MIN_QUESTION_WEIGHT:  # "team", "slo": too vague unless it names one
-            return named
-        phrased = scores.phrase >= PHRASE_MATCH
-        return ranked | strong | named | phrased
+    def _judge(self, question: str) -> Judgement:
+        """Both rankings of the typo-repaired question, judged before any context boost."""
+        fixed = self._index.typos.fix_all(words(question))
+        scores = self._index.score(synonyms(fixed))
+        semantic = self._semantic.similarity(" ".join(fixed)) if self._semantic else None
+        return judge(scores, semantic)
 
     def _boosts(self, context: Context) -> Vector:
         """CONTEXT_BOOST for entries of the current step, and again for those on an open risk."""
@@ -129,10 +115,10 @@ class Guide:
         ranked = [n for n in order[1:] if final[n] > 0]
         return tuple(self._entries[n] for n in ranked[:RELATED_COUNT])
 
-    def _closest(self, scores: Scores) -> tuple[Entry, ...]:
-        """Entries below the confidence bar that still share much of the question's content."""
-        near = (scores.relevance >= NEAR_SCORE) & (scores.coverage >= NEAR_COVERAGE)
-        order = [int(i) for i in np.argsort(-scores.relevance, kind="stable") if near[i]]
+    def _closest(self, judgement: Judgement) -> tuple[Entry, ...]:
+        """Entries below the confidence bar that still come close to the question."""
+        near = judgement.near
+        order = [int(i) for i in np.argsort(-judgement.relevance, kind="stable") if near[i]]
         return tuple(self._entries[i] for i in order[:CLOSEST_COUNT])
 
     def _suggestions(self, context: Context) -> tuple[Entry, ...]:
@@ -143,13 +129,3 @@ class Guide:
         picks = [*at_risk[:2], *current, *self._steps.values(), *self._entries]
         chosen = list(dict.fromkeys(picks))
         return tuple(chosen[: SUGGESTION_COUNT[1]])
-
-
-def _why_now(entry: Entry, context: Context) -> str | None:
-    reasons = []
-    if context.step in STEPS and context.step in entry.steps:
-        reasons.append(f"You are in step {step_number(context.step)} ({context.step})")
-    risks = [t for t in entry.tags if t in context.risk_tags]
-    if risks:
-        reasons.append("Open risk: " + ", ".join(r.replace("-", " ") for r in risks))
-    return ". ".join(reasons) or None

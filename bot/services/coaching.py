@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.coaching import guide, library
+from bot.commandline import quoted
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.risks import Risk, open_risks
-from bot.guide.entries import Entry
+from bot.guide.entries import STEPS, Entry
 from bot.guide.ranking import NO_CONTEXT, Context
 from bot.messages import Doc
 from bot.programme import programme
@@ -31,11 +32,17 @@ async def situation(uow: UnitOfWork, asker: Asker, now: datetime) -> tuple[Conte
 
 
 def why_now(entry: Entry, context: Context, risks: list[Risk]) -> str | None:
-    """The open risk this entry helps with, else the step it belongs to."""
+    """The open risk this entry is about, else the current step if it is the entry's own.
+
+    An entry is about a risk when it is the risk's guide or carries the risk's first (defining)
+    tag: sharing a broad tag such as `slo` is not enough. A step is the entry's own when it is
+    the first it lists; a case study that spans every step is about none of them now.
+    """
     for risk in risks:
-        if risk.guide == entry.id or set(risk.tags) & set(entry.tags):
+        if risk.guide == entry.id or (risk.tags and risk.tags[0] in entry.tags):
             return f"Open risk: {risk.reason}"
-    if context.step in entry.steps:
+    spans_all = set(entry.steps) >= set(STEPS)
+    if context.step is not None and entry.steps[:1] == (context.step,) and not spans_all:
         step = programme().step(context.step)
         return f"You are in step {programme().index(step.id) + 1}, {step.title}."
     return None
@@ -60,11 +67,13 @@ async def answer(uow: UnitOfWork, asker: Asker, question: str, now: datetime) ->
 
 
 def case(name: str) -> Doc:
-    """One case study told in full, or the list of them."""
+    """One case study told in full, the cases a shared name fits, or the list of them."""
     cases = library().by_kind("case-study")
     if not name:
         return views.case_list(cases)
-    found = guide().find(name)
-    if found is None or found.kind != "case-study":
-        raise UsageError(f"I know no case called `{name[:30]}`. `/sre case` lists them.")
-    return views.full_entry(found)
+    found = [e for e in guide().find_all(name) if e.kind == "case-study"]
+    if not found:
+        raise UsageError(f"I know no case called `{quoted(name, 30)}`. `/sre case` lists them.")
+    if len(found) > 1:
+        return views.case_choices(name, found)
+    return views.full_entry(found[0])

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.action_ids import ActionId, button_value
+from bot.commandline import quoted
 from bot.domain.mentions import link
 from bot.guide.entries import Entry
 from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
@@ -40,6 +41,7 @@ def answer(entry: Entry, why_now: str | None, related: Sequence[Entry], channel:
     if related:
         see = " · ".join(f"{e.title} (`/sre guide {e.id}`)" for e in related)
         parts.append(Note(f"Related: {see}"))
+    parts.append(Note(_sources(entry)))
     parts.append(Note(f"Full text any time: `/sre guide {entry.id}`"))
     return Doc(fallback=f"{entry.title}: {entry.summary}", parts=tuple(parts))
 
@@ -57,6 +59,7 @@ def decline(closest: Sequence[Entry], suggestions: Sequence[Entry]) -> Doc:
 
 
 def _sources(entry: Entry) -> str:
+    """The entry's front-matter sources, each with its link where it has one."""
     cited = []
     for s in entry.sources:
         where = f" {link(s.url, 'link')}" if s.url else ""
@@ -77,3 +80,10 @@ def case_list(cases: Sequence[Entry]) -> Doc:
     """Every case study, with how to read one."""
     lines = tuple(f"{e.title}: `/sre case {e.aliases[0] if e.aliases else e.id}`" for e in cases)
     return Doc(fallback="Case studies", parts=(Heading("Case studies"), Bullets(lines)))
+
+
+def case_choices(name: str, cases: Sequence[Entry]) -> Doc:
+    """The case studies a name fits equally well, each with the command that tells it."""
+    text = f"More than one case fits `{quoted(name, 30)}`. Which one?"
+    lines = tuple(f"{e.title}: `/sre case {e.id}`" for e in cases)
+    return Doc(fallback=text, parts=(Paragraph(text), Bullets(lines)))

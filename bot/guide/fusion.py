@@ -1,0 +1,123 @@
+"""Judges how well each entry fits a question: the lexical bar, the semantic one, and fusion.
+
+Lexically an entry answers a question only if, before any context boost, either
+  its BM25 score (alias boost included) reaches MIN_SCORE, it holds MIN_COVERAGE of the
+  question's content (each word weighted by idf; a word no entry has weighs UNKNOWN_WEIGHT),
+  and some of that content (MIN_HEAD) is in its title, aliases or tags; or
+  its score reaches STRONG_SCORE and it holds STRONG_COVERAGE (no head match needed); or
+  one of its `asked` phrasings matches (PHRASE_MATCH); or
+  the question names one of its aliases and it holds ALIAS_COVERAGE of the content.
+With the encoder, a lexical match must also be semantically plausible (SEMANTIC_SUPPORT); an
+alias or phrasing matched amid other unmatched words ("Atlassian's stock price") must be the
+semantic favourite too; and an entry that both rankings put near the top (AGREE_RANKS) is
+accepted on a lower lexical bar, if the encoder is fairly sure (AGREE_COSINE) or the question's
+words reach the entry's title, aliases or tags. Entries are then ordered by a weighted sum of
+both scores, each scaled by the question's best.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.guide.index import Flags, Scores, Vector
+
+MIN_SCORE = 1.5
+MIN_COVERAGE = 0.5
+MIN_HEAD = 0.05
+STRONG_SCORE = 8.0
+STRONG_COVERAGE = 0.8
+ALIAS_COVERAGE = 0.15
+MIN_QUESTION_WEIGHT = 1.0  # a question carrying less content must name an entry's alias
+PHRASE_MATCH = 0.3  # weighted Jaccard with one of the entry's `asked` phrasings
+NEAR_SCORE = 1.0  # a declined question still points at entries this relevant...
+NEAR_COVERAGE = 0.3  # ...that hold this share of its content
+
+SEMANTIC_WEIGHT = 0.35  # share of the semantic score in the fused order
+SEMANTIC_SUPPORT = 0.6  # cosine a lexical match needs to stand
+AGREE_RANKS = 3  # both rankings put the entry in their top AGREE_RANKS...
+AGREE_SCORE = 1.5  # ...with at least this BM25 score...
+AGREE_COVERAGE = 0.3  # ...and this share of the question's content...
+AGREE_COSINE = 0.65  # ...and this cosine, or some content in its title, aliases or tags
+SEMANTIC_NEAR = 0.6  # a decline also points at the semantic top entries this close
+PARTIAL_COVERAGE = 0.4  # below this share of the question matched, a match is partial
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Per entry, in library order: how to rank it, and whether it may answer or be pointed at."""
+
+    relevance: Vector  # the order of entries: BM25, or BM25 fused with cosine similarity
+    confident: Flags  # entries the question is confidently about
+    near: Flags  # entries a decline may still name as the closest topics
+
+
+@dataclass(frozen=True)
+class LexicalBar:
+    """Per entry, which lexical rule it passes: words, an `asked` phrasing, or an alias."""
+
+    worded: Flags  # BM25 score, coverage and a head match (or a strong score and coverage)
+    phrased: Flags  # one of its `asked` phrasings matches
+    named: Flags  # the question names one of its aliases
+
+    def any(self) -> Flags:
+        """Entries that pass at least one rule."""
+        return self.worded | self.phrased | self.named
+
+
+def lexical_bar(scores: Scores) -> LexicalBar:
+    """Which entries pass on words alone, before any context boost."""
+    relevance, coverage = scores.relevance, scores.coverage
+    named = scores.alias & (coverage >= ALIAS_COVERAGE)
+    none = np.zeros_like(named)
+    if scores.weight < MIN_QUESTION_WEIGHT:  # "team", "slo": too vague unless it names one
+        return LexicalBar(none, none, named)
+    ranked = (relevance >= MIN_SCORE) & (coverage >= MIN_COVERAGE) & (scores.head >= MIN_HEAD)
+    strong = (relevance >= STRONG_SCORE) & (coverage >= STRONG_COVERAGE)
+    return LexicalBar(ranked | strong, scores.phrase >= PHRASE_MATCH, named)
+
+
+def ranks(values: Vector) -> Vector:
+    """Each value's 0-based position in descending order (ties keep library order)."""
+    order = np.argsort(-values, kind="stable")
+    positions = np.empty(len(values), dtype=np.float64)
+    positions[order] = np.arange(len(values))
+    return positions
+
+
+def judge(scores: Scores, semantic: Vector | None) -> Judgement:
+    """The lexical judgement alone, or fused with per-entry cosine similarities."""
+    bar = lexical_bar(scores)
+    near = (scores.relevance >= NEAR_SCORE) & (scores.coverage >= NEAR_COVERAGE)
+    if semantic is None:
+        return Judgement(scores.relevance, bar.any(), near)
+    lexical_rank, semantic_rank = ranks(scores.relevance), ranks(semantic)
+    plausible = semantic >= SEMANTIC_SUPPORT
+    # A phrasing or an alias matched while most of the question went unmatched ("best
+    # Spotify playlist") stands only if the encoder also prefers that entry to every other.
+    partial = scores.coverage < PARTIAL_COVERAGE
+    backed = ~partial | (semantic_rank == 0)
+    confident = (bar.worded & plausible) | (bar.phrased & plausible & backed) | (bar.named & backed)
+    lexical_support = (scores.head > 0) & (plausible | ~partial)
+    agree = (
+        (lexical_rank < AGREE_RANKS)
+        & (semantic_rank < AGREE_RANKS)
+        & (scores.coverage >= AGREE_COVERAGE)
+    )
+    if scores.weight >= MIN_QUESTION_WEIGHT:
+        agree &= (scores.relevance >= AGREE_SCORE) & ((semantic >= AGREE_COSINE) | lexical_support)
+    else:  # a vague question ("too much on-call?"): only a clear favourite of both rankings
+        favourite = (lexical_rank == 0) & (semantic_rank == 0) & (semantic >= AGREE_COSINE)
+        agree &= favourite & (scores.head > 0) & ~partial
+    confident |= agree
+    fused = (1 - SEMANTIC_WEIGHT) * _scaled(scores.relevance) + SEMANTIC_WEIGHT * _scaled(semantic)
+    close = (semantic_rank < AGREE_RANKS) & (semantic >= SEMANTIC_NEAR)
+    return Judgement(fused, confident, near | close)
+
+
+def _scaled(values: Vector) -> Vector:
+    """Non-negative values divided by the largest, so two rankings share one scale."""
+    clipped = np.clip(values, 0.0, None)
+    top = float(clipped.max()) if len(clipped) else 0.0
+    return clipped / top if top > 0 else clipped
