@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.db.models import Member
 from bot.db.uow import Database
 from bot.messages import ToChannel
 from bot.router import Router
-from tests.builders import asker, reply_text, snapshot
+from tests.builders import CHANNEL, asker, reply_text, snapshot
 
 
 @pytest.fixture
@@ -127,3 +131,58 @@ async def test_empty_command_gets_a_short_usage(router: Router, db: Database) ->
         assert "Tell me what to do" in answer and "/sre help" in answer
         assert len(answer) < 300
     assert await snapshot(db) == before
+
+
+async def _rows(db: Database) -> int:
+    async with db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Member)) or 0)
+
+
+async def _warm(router: Router) -> None:
+    """Eight pooled connections with the join's statements already prepared on each, so the
+    joins below really run side by side (a cold connection is slow enough to serialise them)."""
+    for round_ in range(2):
+        users = [f"W{round_}{n}" for n in range(8)]
+        await asyncio.gather(*(router.command(asker(u, channel="CWARM"), "join") for u in users))
+        await asyncio.gather(*(router.command(asker(u, channel="CWARM"), "leave") for u in users))
+
+
+async def test_eight_concurrent_joins_welcome_and_announce_once(
+    router: Router, db: Database
+) -> None:
+    await router.command(asker("U0"), "join")
+    await _warm(router)
+    outcomes = await asyncio.gather(*(router.command(asker("U1"), "join") for _ in range(8)))
+    welcomed = [o for o in outcomes if not o.refused]
+    assert len(welcomed) == 1 and "Welcome in" in reply_text(welcomed[0])
+    assert [p.to for o in outcomes for p in o.posts] == [ToChannel(CHANNEL)]
+    for refused in (o for o in outcomes if o.refused):
+        assert "already in this coalition" in reply_text(refused)
+    assert await _rows(db) == 2 + 16
+
+
+async def test_eight_concurrent_rejoins_welcome_and_announce_once(
+    router: Router, db: Database
+) -> None:
+    await router.command(asker("U1"), "join")
+    await router.command(asker("U2"), "join")
+    await router.command(asker("U2"), "leave")
+    await _warm(router)
+    outcomes = await asyncio.gather(*(router.command(asker("U2"), "join") for _ in range(8)))
+    assert len([o for o in outcomes if not o.refused]) == 1
+    assert len([p for o in outcomes for p in o.posts]) == 1
+    assert await _rows(db) == 2 + 16
+
+
+async def test_two_people_joining_an_empty_coalition_at_once_make_one_lead(
+    router: Router,
+) -> None:
+    await router.command(asker("U0"), "join")
+    await router.command(asker("U0"), "leave")
+    await _warm(router)
+    first, second = await asyncio.gather(
+        router.command(asker("U1"), "join"), router.command(asker("U2"), "join")
+    )
+    assert ["lead it" in reply_text(o) for o in (first, second)].count(True) == 1
+    status = reply_text(await router.command(asker("U1"), "status"))
+    assert status.count("(lead)") == 1 and "2 members" in status

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.db.beat_models import Commitment
 from bot.db.health_models import Departure
-from bot.db.models import Coalition, Member
+from bot.db.models import Coalition
 from bot.db.repos import as_membership
 from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
@@ -26,29 +26,23 @@ async def _coalition(uow: UnitOfWork, asker: Asker, now: datetime) -> Coalition:
 async def join(uow: UnitOfWork, asker: Asker, requested: Role | None, now: datetime) -> Outcome:
     """Add the asker to the channel's coalition (the first member becomes its lead)."""
     coalition = await _coalition(uow, asker, now)
-    active = await uow.coalitions.active_members(coalition)
-    if any(m.user_id == asker.user_id for m in active):
-        current = next(m for m in active if m.user_id == asker.user_id)
-        raise UsageError(
-            f"You are already in this coalition as {Role(current.role).label}. "
-            "A lead can change roles with `/sre role @user <role>`."
-        )
-    role = role_on_join(requested, [as_membership(m) for m in active])
-    row = await uow.coalitions.member(coalition, asker.user_id)
-    if row is None:
-        uow.coalitions.add_member(
-            Member(
-                team_id=uow.team_id,
-                coalition_id=coalition.id,
-                user_id=asker.user_id,
-                role=role.value,
-                joined_at=now,
-            )
-        )
-    else:
-        row.role, row.joined_at, row.left_at = role.value, now, None
+    await uow.coalitions.lock(coalition)  # joins take turns: only one of them is the first
+    active = [as_membership(m) for m in await uow.coalitions.active_members(coalition)]
+    mine = next((m for m in active if m.user_id == asker.user_id), None)
+    if mine is not None:
+        raise UsageError(_already_in(f" as {mine.role.label}"))
+    role = role_on_join(requested, active)
+    if not await uow.coalitions.enrol(coalition, asker.user_id, role.value, now):
+        raise UsageError(_already_in(""))  # a join of theirs running alongside won
     announce = Post(ToChannel(asker.channel_id), views.joined_announcement(asker.user_id, role))
     return Outcome(reply=views.joined_reply(role, len(active) + 1), posts=(announce,))
+
+
+def _already_in(held: str) -> str:
+    return (
+        f"You are already in this coalition{held}. "
+        "A lead can change roles with `/sre role @user <role>`."
+    )
 
 
 async def leave(uow: UnitOfWork, asker: Asker, now: datetime, why: str = "") -> Outcome:
