@@ -97,11 +97,13 @@ class CoalitionRepo:
             execution_options={"synchronize_session": False},
         )
 
-    async def enrol(self, coalition: Coalition, user_id: str, role: str, now: datetime) -> bool:
+    async def enrol(
+        self, coalition: Coalition, user_id: str, role: str, requested: str | None, now: datetime
+    ) -> bool:
         """Make `user_id` an active member (new, or back after leaving) in one atomic write;
         False when they were active already, so only one of concurrent joins goes through."""
         row = {"team_id": self.team_id, "coalition_id": coalition.id, "user_id": user_id}
-        joined = {"role": role, "joined_at": now}
+        joined = {"role": role, "requested_role": requested, "joined_at": now}
         if await insert_if_absent(self.session, Member, {**row, **joined}):
             return True
         result = await self.session.execute(
@@ -142,4 +144,7 @@ class CoalitionRepo:
 
 def as_membership(member: Member) -> Membership:
     """The domain view of a membership row."""
-    return Membership(member.user_id, Role(member.role), member.joined_at, member.incidents)
+    requested = Role(member.requested_role) if member.requested_role else None
+    return Membership(
+        member.user_id, Role(member.role), member.joined_at, member.incidents, requested
+    )

@@ -20,6 +20,7 @@ from bot.scheduling.health import iso_week
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load
 from bot.views import health as views
+from bot.views import membership as membership_views
 
 Personal = Activity | CheckIn | OnCallReport | HealthStanding | Departure
 PERSONAL: tuple[type[Personal], ...] = (Activity, CheckIn, OnCallReport, HealthStanding, Departure)
@@ -55,6 +56,7 @@ async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
         opted_out=tuple(filter(None, row.opted_out.split(","))),
         after_hours=row.after_hours_opt_in,
         stored={k: v for k, v in stored.items() if v},
+        role=membership_views.role_words(loaded.member(asker.user_id)),
     )
     return Outcome(reply=views.me(view, SIGNALS))
 

@@ -77,6 +77,7 @@ class MyHealth:
     opted_out: tuple[str, ...]
     after_hours: bool
     stored: dict[str, int]
+    role: str = "member"
 
 
 def me(view: MyHealth, signals: Sequence[str]) -> Doc:
@@ -97,6 +98,7 @@ def me(view: MyHealth, signals: Sequence[str]) -> Doc:
     parts += [
         Fields(
             (
+                ("Your role", view.role),
                 ("Signals you turned off", off),
                 ("After-hours counting", "on (you opted in)" if view.after_hours else "off"),
                 ("What I keep about you", stored),
