@@ -72,7 +72,7 @@ def role_request(channel: str, user_id: str, role: Role) -> Doc:
         parts=(
             Paragraph(text),
             Actions((confirm,)),
-            Note(f"If they are not, do nothing. Or type `/sre role @them {role.value}`."),
+            Note(f"If not, do nothing. Or type `/sre role @them {role.value}` in <#{channel}>."),
         ),
     )
 
