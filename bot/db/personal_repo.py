@@ -10,6 +10,7 @@ of the groups below.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -130,14 +131,22 @@ class PersonalRepo:
                 await self._workshops(user_id),
             ]
         )
-        found["history"] = await self._count(
-            RolloutEvent,
-            or_(RolloutEvent.actor == user_id, RolloutEvent.detail.contains(f"<@{user_id}>")),
-        )
+        found["history"] = await self._history(user_id)
         found["messages"] = await self._count(
             Nudge, Nudge.recipient == user_id, Nudge.kind.not_in(HEALTH_NUDGES)
         )
         return +found
+
+    async def _history(self, user_id: str) -> int:
+        """History entries by `user_id` or mentioning them (in whichever form a mention takes)."""
+        named = re.compile(rf"@{re.escape(user_id)}(?![A-Za-z0-9_.-])")
+        rows = await self.session.execute(
+            select(RolloutEvent.actor, RolloutEvent.detail).where(
+                RolloutEvent.team_id == self.team_id,
+                or_(RolloutEvent.actor == user_id, RolloutEvent.detail.contains(user_id)),
+            )
+        )
+        return sum(1 for actor, detail in rows if actor == user_id or named.search(detail))
 
     async def _workshops(self, user_id: str) -> int:
         rows = await self.session.execute(
