@@ -23,6 +23,7 @@ class ActionId(StrEnum):
     SNOOZE = "sre_snooze"
     ASK_LEAD = "sre_ask_lead"
     LEAVE_REASON = "sre_leave_reason"
+    CONFIRM_ROLE = "sre_confirm_role"
 
 
 class CallbackId(StrEnum):

@@ -38,6 +38,7 @@ BUTTONS = {
     ActionId.PAIR: "offer pair",
     ActionId.SNOOZE: "snooze",
     ActionId.LEAVE_REASON: "left-because",
+    ActionId.CONFIRM_ROLE: "confirm-role",
 }
 
 

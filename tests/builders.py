@@ -54,6 +54,7 @@ async def three_members(
         if zones:
             tz, hours = zones[user]
             await router.command(asker(user), f"hours {hours} {tz}")
+    await router.command(asker("U1"), "role <@U2> pm")  # a PM is granted by a lead
     deadline = (clock.now() + timedelta(days=30)).date()
     await router.command(asker("U1"), f"deadline {deadline} Cyber Week")
     return router

@@ -26,6 +26,7 @@ async def slack(db: Database, clock: ManualClock) -> AsyncIterator[SlackDriver]:
     async with running_app(db, clock) as driver:
         await driver.command("join lead", user="U1")
         await driver.command("join pm", user="U2")
+        await driver.command("role <@U2> pm", user="U1")
         await driver.command(
             f"deadline {(clock.now() + timedelta(days=30)).date()} Peak", user="U1"
         )

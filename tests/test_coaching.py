@@ -55,6 +55,7 @@ async def test_answers_say_why_they_fit_now(router: Router) -> None:
     answer = await mention(router, "how do we get product managers to care about our SLOs?")
     assert "Why this now: Open risk: No product manager is in the coalition" in answer
     await router.command(asker("U2"), "join pm")
+    await router.command(asker("U1"), "role <@U2> pm")
     await router.command(asker("U1"), "step pitch")
     answer = await mention(router, "how do we get product managers to care about our SLOs?")
     assert "Why this now: You are in step 2, Pitch management." in answer

@@ -57,11 +57,15 @@ async def test_a_drained_member_hears_privately_and_can_see_and_forget(
     for post in transcript.to(f"#{CHANNEL}"):
         assert "U3" not in post.text and "2/5" not in post.text
     mine = await say(coalition, "U3", "me")
-    assert "you rated your energy 2/5" in mine and "health_standings" in mine
+    assert "you rated your energy 2/5" in mine and "3 weekly readings" in mine
+    assert "_" not in mine.split("What I keep")[1]  # plain words, never table names
     gone = await say(coalition, "U3", "forget-me")
-    assert "checkins" in gone and "health standings" in gone
+    assert "3 weekly readings" in gone and "4 check-ins: when I asked" in gone
+    assert "private messages to you about your load" in gone
+    assert "your membership of 1 coalition" in gone.split("What stays")[1]
     after = await say(coalition, "U3", "me")
-    assert "Nothing read about you yet" in after and "What I keep about you: nothing" in after
+    assert "Nothing read about you yet" in after
+    assert "(`/sre forget-me` deletes it):\nnothing." in after
 
 
 async def test_shadow_mode_records_and_sends_nothing(

@@ -17,6 +17,7 @@ async def router(db: Database, clock: ManualClock) -> Router:
     r = Router(db, clock)
     await r.command(asker("lead"), "join")
     await r.command(asker("pat"), "join pm")
+    await r.command(asker("lead"), "role <@pat> pm")
     await r.command(asker("sam"), "join")
     return r
 

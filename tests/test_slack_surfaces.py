@@ -19,6 +19,7 @@ async def slack(db: Database, clock: ManualClock) -> AsyncIterator[SlackDriver]:
     async with running_app(db, clock) as driver:
         for user, role in (("U1", "lead"), ("U2", "pm"), ("U3", "member")):
             await driver.command(f"join {role}", user=user)
+        await driver.command("role <@U2> pm", user="U1")
         await driver.settle()
         driver.fake.reset()
         yield driver

@@ -25,6 +25,10 @@ async def _role(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -
     return await membership.change_role(uow, asker, user_id(args[0]), parse_role(args[1]), now)
 
 
+async def _confirm(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    return await membership.confirm_role(uow, asker, user_id(args[0]), parse_role(args[1]), now)
+
+
 async def _experience(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
     return await pitch.experience(uow, asker, args[0])
 
@@ -36,6 +40,9 @@ SUBCOMMANDS = (
     ),
     Subcommand("leave", "", "leave the coalition", GROUP, _leave),
     Subcommand("role", "@user <role>", "a lead changes someone's role", GROUP, _role, 2, 2),
+    Subcommand(
+        "confirm-role", "@user <role>", "a lead confirms a role asked for", GROUP, _confirm, 2, 2
+    ),
     Subcommand(
         "experience",
         "<incidents>",

@@ -73,7 +73,8 @@ class Member(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))  # held: pm and sponsor only by a lead's word
+    requested_role: Mapped[str | None] = mapped_column(String(16))  # asked for, not yet granted
     tz: Mapped[str | None] = mapped_column(String(64))
     incidents: Mapped[int | None]
     hours: Mapped[str] = mapped_column(

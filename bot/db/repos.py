@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.inserts import insert_if_absent
@@ -85,11 +85,39 @@ class CoalitionRepo:
         )
         return [(c, m) for c, m in await self.session.execute(query)]
 
-    def add_member(self, member: Member) -> None:
-        """Stage a new membership row."""
-        if member.team_id != self.team_id:
-            raise ValueError("member belongs to another workspace")
-        self.session.add(member)
+    async def lock(self, coalition: Coalition) -> None:
+        """Hold the coalition's row until commit, so that membership changes take turns.
+
+        A write, not `SELECT ... FOR UPDATE`: SQLite ignores that, but a write takes its lock.
+        """
+        await self.session.execute(
+            update(Coalition)
+            .where(Coalition.team_id == self.team_id, Coalition.id == coalition.id)
+            .values(channel_id=Coalition.channel_id),
+            execution_options={"synchronize_session": False},
+        )
+
+    async def enrol(
+        self, coalition: Coalition, user_id: str, role: str, requested: str | None, now: datetime
+    ) -> bool:
+        """Make `user_id` an active member (new, or back after leaving) in one atomic write;
+        False when they were active already, so only one of concurrent joins goes through."""
+        row = {"team_id": self.team_id, "coalition_id": coalition.id, "user_id": user_id}
+        joined = {"role": role, "requested_role": requested, "joined_at": now}
+        if await insert_if_absent(self.session, Member, {**row, **joined}):
+            return True
+        result = await self.session.execute(
+            update(Member)
+            .where(
+                Member.team_id == self.team_id,
+                Member.coalition_id == coalition.id,
+                Member.user_id == user_id,
+                Member.left_at.is_not(None),
+            )
+            .values(**joined, left_at=None),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     def record_channel_change(
         self, channel_id: str, user_id: str, change: str, at: datetime
@@ -116,4 +144,7 @@ class CoalitionRepo:
 
 def as_membership(member: Member) -> Membership:
     """The domain view of a membership row."""
-    return Membership(member.user_id, Role(member.role), member.joined_at, member.incidents)
+    requested = Role(member.requested_role) if member.requested_role else None
+    return Membership(
+        member.user_id, Role(member.role), member.joined_at, member.incidents, requested
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.engine import make_engine, make_sessionmaker, ping
 from bot.db.inserts import insert_if_absent
 from bot.db.models import ReceivedEvent
+from bot.db.personal_repo import PersonalRepo
 from bot.db.repos import CoalitionRepo, WorkspaceRepo
 from bot.db.rollout_repo import RolloutRepo
 
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.workspaces = WorkspaceRepo(session, team_id)
         self.coalitions = CoalitionRepo(session, team_id)
         self.rollout = RolloutRepo(session, team_id)
+        self.personal = PersonalRepo(session, team_id)
 
     async def claim_event(self, event_id: str | None, now: datetime) -> bool:
         """Take a Slack event delivery in this unit of work; False when another already has it.

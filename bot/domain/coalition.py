@@ -44,6 +44,9 @@ def parse_role(word: str) -> Role:
         raise UsageError(f"`{word[:20]}` is not a role. Roles: {roles}.") from None
 
 
+GRANTED = frozenset({Role.PM, Role.SPONSOR})  # they sign off SLOs: only a lead's word gives them
+
+
 @dataclass(frozen=True)
 class Membership:
     """One person's current place in a coalition."""
@@ -52,6 +55,15 @@ class Membership:
     role: Role
     joined_at: datetime
     incidents: int | None = None  # self-declared incidents handled on call
+    requested: Role | None = None  # a granted role they asked for, waiting for a lead
+
+
+@dataclass(frozen=True)
+class Joining:
+    """What a join does: the role held from now on, and a granted role left to the leads."""
+
+    role: Role
+    requested: Role | None = None
 
 
 def leads(members: Sequence[Membership]) -> list[Membership]:
@@ -59,10 +71,11 @@ def leads(members: Sequence[Membership]) -> list[Membership]:
     return [m for m in members if m.role is Role.LEAD]
 
 
-def role_on_join(requested: Role | None, active: Sequence[Membership]) -> Role:
-    """The role a newcomer gets: the first member leads; a second lead needs a lead's word."""
+def role_on_join(requested: Role | None, active: Sequence[Membership]) -> Joining:
+    """What a newcomer gets: the first member leads; a second lead needs a lead's word; PM and
+    sponsor are asked for, and held only once a lead confirms them."""
     if not active:
-        return Role.LEAD
+        return Joining(Role.LEAD)
     current_leads = leads(active)
     if requested is Role.LEAD and current_leads:
         who = ", ".join(person(m.user_id) for m in current_leads)
@@ -70,7 +83,9 @@ def role_on_join(requested: Role | None, active: Sequence[Membership]) -> Role:
             f"{who} already leads this coalition. A lead can make you co-lead with "
             "`/sre role @you lead`."
         )
-    return requested or Role.MEMBER
+    if requested in GRANTED:
+        return Joining(Role.MEMBER, requested)
+    return Joining(requested or Role.MEMBER)
 
 
 def check_role_change(
@@ -98,6 +113,13 @@ def require_role(
 ) -> Membership:
     """The actor's membership when they hold one of `roles`; else a refusal naming who can."""
     mine = next((m for m in members if m.user_id == actor), None)
+    asked = None if mine is None or mine.role in roles else mine.requested
+    if asked is not None and asked in roles:
+        raise NotAllowed(
+            f"You asked to be {asked.label}: that is waiting for a lead "
+            f"({holders(members, Role.LEAD)}) to confirm it. Until then you are a "
+            f"member and cannot {action}."
+        )
     if mine is None or mine.role not in roles:
         raise NotAllowed(f"Only {holders(members, *roles)} can {action}.")
     return mine

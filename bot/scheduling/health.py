@@ -136,7 +136,8 @@ def observe(member: Member, evidence: Evidence, today: date, week: str, heavy: s
         energy_3w_drop=drop,
         low_energy_weeks=low,
         primary_weeks_of_4=sum(1 for r in oncall if r.primary),
-        pages_last_week=sum(r.pages for r in oncall if r.week in (week, last_week)),
+        # The reading runs as a week begins: last week is the whole week that was reported.
+        pages_last_week=sum(r.pages for r in oncall if r.week == last_week),
         concentrated=heavy == member.user_id,
     )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from bot.db.beat_models import CheckIn, Commitment, Nudge
+from bot.db.beat_models import CheckIn, Commitment
 from bot.db.health_models import Activity, Departure, HealthStanding, OnCallReport
 from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
@@ -20,9 +20,8 @@ from bot.scheduling.health import iso_week
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load
 from bot.views import health as views
+from bot.views import membership as membership_views
 
-Personal = Activity | CheckIn | OnCallReport | HealthStanding | Departure
-PERSONAL: tuple[type[Personal], ...] = (Activity, CheckIn, OnCallReport, HealthStanding, Departure)
 TOGGLES = (*SIGNALS, "after-hours", "lead-note")
 
 
@@ -42,33 +41,22 @@ async def _latest(uow: UnitOfWork, loaded: Loaded, user_id: str) -> HealthStandi
 
 
 async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
-    """The asker's own latest reading, the facts behind it, and what is kept about them."""
+    """The asker's own latest reading, the facts behind it, and exactly what is kept about them."""
     loaded = await load(uow, asker)
     row = loaded.row(asker.user_id)
     latest = await _latest(uow, loaded, asker.user_id)
     facts = tuple(f["text"] for f in json.loads(latest.facts)) if latest else ()
-    stored = {model.__tablename__: await _count(uow, model, asker.user_id) for model in PERSONAL}
     view = views.MyHealth(
         level=latest.level if latest else None,
         week=latest.week if latest else None,
         facts=facts,
         opted_out=tuple(filter(None, row.opted_out.split(","))),
         after_hours=row.after_hours_opt_in,
-        stored={k: v for k, v in stored.items() if v},
+        role=membership_views.role_words(loaded.member(asker.user_id)),
+        health=await uow.personal.health(asker.user_id),
+        record=await uow.personal.record(asker.user_id),
     )
     return Outcome(reply=views.me(view, SIGNALS))
-
-
-async def _count(uow: UnitOfWork, model: type[Personal], user_id: str) -> int:
-    query = (
-        select(func.count())
-        .select_from(model)
-        .where(
-            model.team_id == uow.team_id,
-            model.user_id == user_id,
-        )
-    )
-    return int(await uow.session.scalar(query) or 0)
 
 
 async def toggle(uow: UnitOfWork, asker: Asker, signal: str, on: bool) -> Outcome:
@@ -91,24 +79,9 @@ async def toggle(uow: UnitOfWork, asker: Asker, signal: str, on: bool) -> Outcom
 
 
 async def forget_me(uow: UnitOfWork, asker: Asker) -> Outcome:
-    """Delete the asker's personal data in this workspace and say what went."""
-    deleted: dict[str, int] = {}
-    for model in PERSONAL:
-        result = await uow.session.execute(
-            delete(model).where(model.team_id == uow.team_id, model.user_id == asker.user_id)
-        )
-        deleted[model.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
-    result = await uow.session.execute(
-        delete(Nudge).where(
-            Nudge.team_id == uow.team_id,
-            Nudge.recipient == asker.user_id,
-            Nudge.kind.in_(("health-dm", "health-lead")),
-            Nudge.status == "pending",
-        )
-    )
-    deleted["pending health messages"] = int(getattr(result, "rowcount", 0) or 0)
-    said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in deleted.items())
-    return Outcome(reply=Doc.text(f"Deleted: {said}. Your membership and commitments stay."))
+    """Delete the asker's health facts in this workspace; say what went and what stays."""
+    gone = await uow.personal.forget(asker.user_id)
+    return Outcome(reply=views.forgotten(gone, await uow.personal.record(asker.user_id)))
 
 
 async def report_oncall(

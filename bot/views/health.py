@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.action_ids import ActionId, button_value
@@ -68,6 +68,62 @@ def concentration_post() -> Doc:
     )
 
 
+def _n(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+# What each kind of health fact is, in the words `/sre me` and forget-me use.
+HEALTH_WORDS: dict[str, Callable[[int], str]] = {
+    "activity": lambda n: (
+        f"{_n(n, 'day')} of message and reaction counts in coalition channels (never the text)"
+    ),
+    "checkins": lambda n: (
+        f"{_n(n, 'check-in')}: when I asked, whether you answered, and your "
+        "energy, hours, progress and blockers"
+    ),
+    "oncall": lambda n: f"{_n(n, 'on-call report')}: pages and whether you were primary",
+    "readings": lambda n: f"{_n(n, 'weekly reading')}: your level and the facts behind it",
+    "departures": lambda n: (
+        f"{_n(n, 'record')} of you leaving a coalition, with the reason if you gave one"
+    ),
+    "channel": lambda n: f"{_n(n, 'record')} of you joining or leaving a coalition channel",
+    "care": lambda n: (
+        f"{_n(n, 'private message')} to you about your load, an unanswered check-in or being quiet"
+    ),
+    "notes_about": lambda n: f"{_n(n, 'note')} to a lead about your load",
+    "notes_to": lambda n: f"{_n(n, 'note')} to you, as lead, about a member's load",
+    "all_good": lambda n: "that you told me all is well after a private check",
+    "consent": lambda n: "that you let the leads hear your load facts",
+    "heaviest": lambda n: "that most open work rested on you at the last weekly reading",
+}
+# What stays about a person as the coalition's record of the work, by group.
+RECORD_WORDS: dict[str, Callable[[int], str]] = {
+    "membership": lambda n: (
+        f"your membership of {_n(n, 'coalition')} (now or before): role, "
+        "working hours and zone, away dates, snooze, incidents handled on call, signal settings"
+    ),
+    "commitments": lambda n: f"{_n(n, 'commitment')} you hold or set",
+    "rollout": lambda n: (
+        f"{_n(n, 'rollout record')} with your name: SLOs you defined or "
+        "signed off, services, owners, votes, decisions, readiness answers, pain points, "
+        "milestones, workshops"
+    ),
+    "history": lambda n: (
+        f"{_n(n, 'rollout history entry', 'rollout history entries')} "
+        "naming you (who did or granted what)"
+    ),
+    "messages": lambda n: (
+        f"{_n(n, 'message')} to you about the rollout, sent or scheduled "
+        "(check-in prompts; date, sign-off and workshop reminders)"
+    ),
+}
+
+
+def worded(counts: Mapping[str, int], words: Mapping[str, Callable[[int], str]]) -> list[str]:
+    """Counts of stored things as plain sentences, in the order of `words`."""
+    return [say(counts[key]) for key, say in words.items() if counts.get(key)]
+
+
 @dataclass(frozen=True)
 class MyHealth:
     """What `/sre me` shows a member about themselves."""
@@ -77,11 +133,13 @@ class MyHealth:
     facts: tuple[str, ...]
     opted_out: tuple[str, ...]
     after_hours: bool
-    stored: dict[str, int]
+    role: str
+    health: Mapping[str, int]  # health facts held, by kind (see HEALTH_WORDS)
+    record: Mapping[str, int]  # rows of the coalition's record naming them (see RECORD_WORDS)
 
 
 def me(view: MyHealth, signals: Sequence[str]) -> Doc:
-    """A member's own signals, and why."""
+    """A member's own signals, and exactly what is kept about them."""
     parts: list[Part] = [Heading("Your signals")]
     if view.level is None:
         parts.append(Paragraph("Nothing read about you yet: readings happen weekly."))
@@ -94,21 +152,52 @@ def me(view: MyHealth, signals: Sequence[str]) -> Doc:
         parts.append(Paragraph(f"Week {view.week}: *{words.get(view.level, view.level)}*."))
         parts.append(Bullets(view.facts) if view.facts else Paragraph("No signal counted."))
     off = ", ".join(view.opted_out) or "none"
-    stored = ", ".join(f"{n} {k}" for k, n in view.stored.items()) or "nothing"
+    health = worded(view.health, HEALTH_WORDS)
     parts += [
         Fields(
             (
+                ("Your role", view.role),
                 ("Signals you turned off", off),
                 ("After-hours counting", "on (you opted in)" if view.after_hours else "off"),
-                ("What I keep about you", stored),
             )
         ),
+        Paragraph("*What I keep about how you are doing* (`/sre forget-me` deletes it):"),
+        Bullets(tuple(health)) if health else Paragraph("nothing."),
+        Paragraph("*What I keep as the coalition's record of the work* (it stays):"),
+        Bullets(tuple(worded(view.record, RECORD_WORDS))),
         Note(
-            f"Signals: {', '.join(signals)}. `/sre optout <signal>`, `/sre optin <signal>`, "
-            "`/sre forget-me` deletes it all. Counts only, never message text; kept 90 days."
+            f"Signals: {', '.join(signals)}. `/sre optout <signal>`, `/sre optin <signal>`. "
+            "Counts and your own answers only, never message text; health facts are kept "
+            "90 days."
         ),
     ]
     return Doc(fallback="Your signals", parts=tuple(parts))
+
+
+def forgotten(gone: Mapping[str, int], kept: Mapping[str, int]) -> Doc:
+    """The answer to forget-me: what went, what stays and why."""
+    went = worded(gone, HEALTH_WORDS)
+    parts: list[Part] = [
+        Paragraph(
+            "Forgotten. I deleted everything I kept about how you are doing, in this workspace:"
+            if went
+            else "I kept nothing about how you are doing in this workspace, so nothing to delete."
+        ),
+    ]
+    if went:
+        parts.append(Bullets(tuple(went)))
+    parts += [
+        Paragraph(
+            "What stays is the coalition's shared record of the work, not about how you are: "
+            "others rely on it to know who holds and signed off what."
+        ),
+        Bullets(tuple(worded(kept, RECORD_WORDS)) or ("nothing",)),
+        Note(
+            "Your settings stay, so signals you turned off stay off. From now on I count "
+            "afresh while you are a member: `/sre optout <signal>` or `/sre leave` stops it."
+        ),
+    ]
+    return Doc(fallback="Forgotten: your health facts are deleted", parts=tuple(parts))
 
 
 @dataclass(frozen=True)

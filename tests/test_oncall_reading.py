@@ -1,0 +1,48 @@
+"""On-call pages in the weekly reading: last week's report, counted once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.db.health_models import OnCallReport
+from bot.db.health_repo import Evidence
+from bot.db.models import Member
+from bot.domain.health import Week, read
+from bot.scheduling.health import iso_week, observe
+
+MONDAY = date(2026, 3, 9)  # the weekly reading runs on Monday morning
+
+
+def _member() -> Member:
+    joined = datetime(2026, 1, 5, tzinfo=UTC)
+    return Member(team_id="T", coalition_id=1, user_id="U1", role="member", joined_at=joined)
+
+
+def _report(week: date, pages: int) -> OnCallReport:
+    at = datetime.combine(week, datetime.min.time(), UTC) + timedelta(hours=12)
+    return OnCallReport(
+        team_id="T", coalition_id=1, user_id="U1", week=iso_week(week), pages=pages,
+        primary=False, reported_at=at,
+    )  # fmt: skip
+
+
+def _observed(*reports: OnCallReport) -> Week:
+    evidence = Evidence(members=[_member()])
+    evidence.oncall["U1"] = list(reports)
+    return observe(_member(), evidence, MONDAY, iso_week(MONDAY), None)
+
+
+def test_a_steady_forty_pages_a_week_reads_as_forty_last_week() -> None:
+    reports = [_report(MONDAY - timedelta(weeks=k), 40) for k in range(4)]
+    assert _observed(*reports).pages_last_week == 40
+
+
+def test_last_week_is_the_week_before_the_reading() -> None:
+    assert _observed(_report(MONDAY - timedelta(days=7), 12)).pages_last_week == 12
+    assert _observed(_report(MONDAY, 12)).pages_last_week == 0  # this week has just begun
+    assert _observed(_report(MONDAY - timedelta(days=14), 12)).pages_last_week == 0
+
+
+def test_the_fact_a_member_reads_names_last_weeks_pages() -> None:
+    week = _observed(_report(MONDAY - timedelta(days=7), 16), _report(MONDAY, 16))
+    assert "16 pages last week (your report)" in [f.text for f in read(week).facts]
