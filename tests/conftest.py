@@ -16,15 +16,19 @@ from bot.clock import ManualClock
 from bot.db.schema import Base
 from bot.db.uow import Database
 from bot.migrate import upgrade
+from tests.postgres import REQUIRED, Postgres, backend_summary, find_postgres
 
-PG_SERVER = os.environ.get("TEST_POSTGRES", "postgres@127.0.0.1:5432")
 BACKENDS = ("sqlite", "postgresql")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
+_postgres: list[Postgres] = []  # the session's server, found once (see tests/postgres.py)
 
 
 def _pg_admin(sql: str) -> None:
+    """Run one statement on the session's PostgreSQL admin database."""
+    dsn = _postgres[0].admin_dsn
+
     async def run() -> None:
-        conn = await asyncpg.connect(f"postgresql://{PG_SERVER}/test")
+        conn = await asyncpg.connect(dsn)
         try:
             await conn.execute(sql)
         finally:
@@ -33,13 +37,46 @@ def _pg_admin(sql: str) -> None:
     asyncio.run(run())
 
 
+def postgres_database_url(name: str) -> str:
+    """The URL of database `name` on the session's PostgreSQL."""
+    return _postgres[0].database_url(name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Find PostgreSQL once, if a selected test needs it; without one, deselect those tests."""
+    needing = [item for item in items if _needs_postgres(item)]
+    if not needing:
+        return
+    found = find_postgres(throwaway=not REQUIRED)
+    _postgres.append(found)
+    if found.admin_dsn is not None:
+        return
+    if REQUIRED:
+        pytest.exit(f"TEST_POSTGRES_REQUIRED=1, but {found.note}", returncode=1)
+    # Deselected rather than skipped one by one: the reason is said once, in the summary line.
+    config.hook.pytest_deselected(items=needing)
+    items[:] = [item for item in items if not _needs_postgres(item)]
+
+
+def pytest_sessionfinish() -> None:
+    """Stop the throwaway PostgreSQL, if one was started."""
+    for found in _postgres:
+        found.stop()
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    parametrized = callspec is not None and callspec.params.get("database_url") == "postgresql"
+    return parametrized or "postgres_url" in getattr(item, "fixturenames", ())
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
     name = f"coach_test_{os.getpid()}"
     _pg_admin(f"DROP DATABASE IF EXISTS {name}")
     _pg_admin(f"CREATE DATABASE {name}")
-    yield f"postgresql+asyncpg://{PG_SERVER}/{name}"
+    yield postgres_database_url(name)
     _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -78,11 +115,10 @@ def repo_root() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many database tests ran on each backend."""
+    """Say how many database tests ran on each backend (and why PostgreSQL did not, if so)."""
     counts = dict.fromkeys(BACKENDS, 0)
     for report in terminalreporter.stats.get("passed", []):
         for backend in BACKENDS:
             if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid:
                 counts[backend] += 1
-    line = ", ".join(f"{backend}: {n} passed" for backend, n in counts.items())
-    terminalreporter.write_line(f"database backends: {line}")
+    terminalreporter.write_line(backend_summary(counts, _postgres[0] if _postgres else None))

@@ -25,7 +25,7 @@ from bot.migrate import upgrade
 from bot.router import Router
 from bot.scheduling.plan import next_moment
 from tests.builders import asker, reply_text
-from tests.conftest import _pg_admin
+from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import FakeSlack
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday
@@ -155,7 +155,7 @@ async def shared_postgres(postgres_url: str) -> AsyncIterator[Database]:
     name = f"coach_replicas_{os.getpid()}"
     await asyncio.to_thread(_pg_admin, f"DROP DATABASE IF EXISTS {name}")
     await asyncio.to_thread(_pg_admin, f"CREATE DATABASE {name}")
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    url = postgres_database_url(name)
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
     yield db

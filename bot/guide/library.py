@@ -37,7 +37,7 @@ class Library:
 
     @staticmethod
     def default_directory() -> Path:
-        """The repository's `content/`, or `./content` when the package is installed elsewhere."""
+        """The packaged `content/` (see `bot.content`)."""
         return content_directory()
 
 

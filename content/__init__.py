@@ -1,0 +1,1 @@
+"""The coaching library (`*.md` entries) and the rollout programme (`rollout.yaml`)."""
