@@ -10,7 +10,7 @@ from bot.db.beat_models import Nudge
 from bot.db.beat_repo import cadence, load_beats
 from bot.db.uow import UnitOfWork
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
-from bot.domain.cadence import WEEKDAYS, Cadence, parse_weekday
+from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.errors import UsageError
 from bot.domain.hours import check_zone
 from bot.messages import Doc, Outcome
@@ -61,24 +61,25 @@ def _rhythm(c: Cadence, tz: str, muted: bool) -> str:
     return text + (". *Muted*: nothing is sent." if muted else ".")
 
 
-async def change(uow: UnitOfWork, asker: Asker, what: str, value: str, now: datetime) -> Outcome:
+async def change(
+    uow: UnitOfWork, asker: Asker, what: str, number: int, said: str, now: datetime
+) -> Outcome:
     """A lead changes the rhythm: digest or check-in weekday, near or final thresholds."""
     loaded = await load(uow, asker)
     loaded.lead(asker.user_id, "change the schedule")
     coalition = loaded.coalition
     if what in ("digest", "checkin"):
-        setattr(coalition, f"{what}_day", parse_weekday(value))
+        setattr(coalition, f"{what}_day", number)
     elif what in ("near", "final"):
-        weeks = int(value.rstrip("w")) if value.rstrip("w").isdigit() else 0
-        trial = {"near": coalition.near_weeks, "final": coalition.final_weeks, what: weeks}
+        trial = {"near": coalition.near_weeks, "final": coalition.final_weeks, what: number}
         Cadence(near_weeks=trial["near"], final_weeks=trial["final"])  # validates
-        setattr(coalition, f"{what}_weeks", weeks)
+        setattr(coalition, f"{what}_weeks", number)
     else:
         raise UsageError(
             "Usage: `/sre schedule digest|checkin <weekday>` or `/sre schedule near|final <weeks>`."
         )
-    uow.rollout.record(coalition, asker.user_id, "schedule", f"{what} {value}", now)
-    return Outcome(reply=Doc.text(f"Schedule changed: {what} {value}."), public=True)
+    uow.rollout.record(coalition, asker.user_id, "schedule", f"{what} {said}", now)
+    return Outcome(reply=Doc.text(f"Schedule changed: {what} {said}."), public=True)
 
 
 async def set_zone(uow: UnitOfWork, asker: Asker, tz: str, now: datetime) -> Outcome:
