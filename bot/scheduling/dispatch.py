@@ -4,6 +4,9 @@ A nudge is sent only by the worker whose compare-and-set claim changed its row. 
 dies mid-send leaves a claim whose lease runs out: that nudge may or may not have gone out, so
 it becomes `ambiguous`. Channel posts carry a tag and are looked up in the channel's history;
 DMs cannot be looked up and stay `ambiguous`, reported in `/sre schedule`, never re-posted.
+
+A nudge that cannot be prepared (a coalition's bad data) is parked as `failed` with a short
+note, logged once with its ids, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
 from bot.messages import DeliveryError, Messenger
 from bot.scheduling.compose import Composed, compose
+from bot.scheduling.faults import Faults, describe
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -40,6 +44,7 @@ class TickReport:
     failed: int = 0
     ambiguous: int = 0
     reconciled: int = 0
+    faults: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,16 @@ class _Context:
 class Dispatcher:
     """One worker's sending loop; many may run at once against one database."""
 
-    def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        messenger: Messenger,
+        clock: Clock,
+        worker: str,
+        faults: Faults | None = None,
+    ) -> None:
         self.db, self.messenger, self.clock, self.worker = db, messenger, clock, worker
+        self.faults = faults or Faults()
 
     async def tick(self) -> TickReport:
         """Recover dead workers' claims, then send what is due now."""
@@ -65,8 +78,19 @@ class Dispatcher:
             context = await self._context(claimed)
             last_post: dict[str, datetime] = {}
             for nudge in claimed:
-                await self._deliver(nudge, context, now, last_post, report)
+                try:
+                    await self._deliver(nudge, context, now, last_post, report)
+                except Exception as error:  # this nudge only; the batch goes on
+                    await self._park(nudge, error, report)
         return report
+
+    async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
+        """A nudge that could not be prepared: failed, with a short note, never sent again."""
+        ids = {"team": nudge.team_id, "coalition": nudge.coalition_id, "nudge": nudge.id}
+        self.faults.record("dispatcher", nudge.id, error, self.clock.now(), **ids)
+        await self._finish(nudge, "failed", note=f"could not be prepared ({describe(error)})")
+        report.failed += 1
+        report.faults += 1
 
     async def _context(self, nudges: list[Nudge]) -> _Context:
         ids = {n.coalition_id for n in nudges}
@@ -129,6 +153,8 @@ class Dispatcher:
         report: TickReport,
     ) -> None:
         assert composed.post is not None
+        if composed.trouble is not None:
+            self._fault("chart", nudge, composed.trouble, report)
         try:
             ts = await self.messenger.send(composed.post)
         except DeliveryError as error:
@@ -142,7 +168,8 @@ class Dispatcher:
                 await self._finish(nudge, "ambiguous", note=error.reason)
                 report.ambiguous += 1
             return
-        await self._finish(nudge, "sent", ts=ts, sent_at=now, asked=nudge.kind == "checkin")
+        sent_at = self.clock.now()  # a slow batch sends well after the tick began
+        await self._finish(nudge, "sent", ts=ts, sent_at=sent_at, asked=nudge.kind == "checkin")
         report.sent += 1
         if composed.chart is not None:
             chart = composed.chart
@@ -152,6 +179,13 @@ class Dispatcher:
                 )
             except DeliveryError as error:
                 log.warning("digest chart not shared: %s", error.reason)
+            except Exception as error:  # the digest is out; only its picture is lost
+                self._fault("chart", nudge, error, report)
+
+    def _fault(self, stage: str, nudge: Nudge, error: BaseException, report: TickReport) -> None:
+        ids = {"team": nudge.team_id, "coalition": nudge.coalition_id, "nudge": nudge.id}
+        self.faults.record(stage, nudge.id, error, self.clock.now(), **ids)
+        report.faults += 1
 
     async def _release(self, nudge: Nudge, due: datetime) -> None:
         """Give the nudge back, due at `due` (it surely was not sent)."""
@@ -211,29 +245,34 @@ class Dispatcher:
             )
             await session.commit()
         for nudge in unsure:
-            coalition_channel = None if nudge.kind in DIRECT else await self._channel(nudge)
-            found = None
-            if coalition_channel is not None:
-                since = (nudge.due_at - timedelta(minutes=5)).timestamp()
-                found = await self.messenger.was_posted(
-                    coalition_channel, f"nudge-{nudge.id}", since
-                )
-            async with self.db.sessions() as session:
-                values = (
-                    {"status": "sent", "note": "found in channel history"}
-                    if found
-                    else {"status": "pending", "note": "not in channel history; sending again"}
-                    if found is False
-                    else {"note": "unverifiable"}
-                )
-                await session.execute(
-                    update(Nudge)
-                    .where(Nudge.id == nudge.id, Nudge.status == "ambiguous")
-                    .values(**values)
-                )
-                await session.commit()
-            report.reconciled += found is not None
-            report.ambiguous += found is None
+            try:
+                await self._reconcile(nudge, report)
+            except Exception as error:  # this nudge stays ambiguous; the others go on
+                self._fault("reconciler", nudge, error, report)
+
+    async def _reconcile(self, nudge: Nudge, report: TickReport) -> None:
+        """Look an ambiguous channel post up in history: found is sent, missing is due again."""
+        coalition_channel = None if nudge.kind in DIRECT else await self._channel(nudge)
+        found = None
+        if coalition_channel is not None:
+            since = (nudge.due_at - timedelta(minutes=5)).timestamp()
+            found = await self.messenger.was_posted(coalition_channel, f"nudge-{nudge.id}", since)
+        async with self.db.sessions() as session:
+            values = (
+                {"status": "sent", "note": "found in channel history"}
+                if found
+                else {"status": "pending", "note": "not in channel history; sending again"}
+                if found is False
+                else {"note": "unverifiable"}
+            )
+            await session.execute(
+                update(Nudge)
+                .where(Nudge.id == nudge.id, Nudge.status == "ambiguous")
+                .values(**values)
+            )
+            await session.commit()
+        report.reconciled += found is not None
+        report.ambiguous += found is None
 
     async def _channel(self, nudge: Nudge) -> str | None:
         async with self.db.sessions() as session:

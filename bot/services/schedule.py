@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.db.beat_models import Nudge
-from bot.db.beat_repo import cadence, load_beats
+from bot.db.beat_repo import Beats, cadence, load_beats, troubles
+from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
-from bot.domain.errors import UsageError
+from bot.domain.coalition import Role
+from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.messages import Doc, Outcome
 from bot.services.asker import Asker
@@ -20,22 +22,15 @@ from bot.views import beat as views
 
 HORIZON = timedelta(days=14)
 SHOWN = 12
+TROUBLES_SHOWN = 5
+Upcoming = list[tuple[datetime, str, str]]
 
 
 async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """The next nudges by time, and what sits in the outbox."""
+    """The next nudges by time, what sits in the outbox, and (to leads) what went wrong."""
     loaded = await load(uow, asker)
     coalition = loaded.coalition
-    beats = await load_beats(uow.session, now, only=coalition.id)
-    upcoming: list[tuple[datetime, str, str]] = []
-    for _, beat in beats:
-        planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
-        people = {p.user_id: p for p in beat.people}
-        for p in planned:
-            when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
-            if when is not None:
-                who = f"<@{p.recipient}>" if p.kind in DIRECT else "the channel"
-                upcoming.append((when, p.kind, who))
+    upcoming, broken = _upcoming(await load_beats(uow.session, now, only=coalition.id), now)
     counts = dict(
         (
             await uow.session.execute(
@@ -45,20 +40,53 @@ async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
             )
         ).all()
     )
-    settings = _rhythm(cadence(coalition), coalition.tz, coalition.muted)
-    doc = views.schedule(
-        sorted(upcoming)[:SHOWN], counts.get("pending", 0), counts.get("ambiguous", 0), settings
+    leads = {m.user_id for m in loaded.members if m.role == Role.LEAD}
+    shown = await troubles(uow.session, coalition, TROUBLES_SHOWN) if asker.user_id in leads else []
+    outbox = views.Outbox(
+        waiting=counts.get("pending", 0),
+        unsure=counts.get("ambiguous", 0),
+        failed=counts.get("failed", 0),
+        troubles=tuple(_trouble(n) for n in shown),
     )
+    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken)
     return Outcome(reply=doc)
 
 
-def _rhythm(c: Cadence, tz: str, muted: bool) -> str:
-    text = (
-        f"weekly check-ins on {WEEKDAYS[c.checkin_day].title()}, twice a week inside "
-        f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
-        f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {tz}"
-    )
-    return text + (". *Muted*: nothing is sent." if muted else ".")
+def _upcoming(beats: Beats, now: datetime) -> tuple[Upcoming, str | None]:
+    """What the planner will send in the next two weeks, or why it cannot plan this coalition."""
+    if beats.broken:
+        return [], type(beats.broken[0][1]).__name__
+    upcoming: Upcoming = []
+    for _, beat in beats.ready:
+        try:
+            planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
+            people = {p.user_id: p for p in beat.people}
+            for p in planned:
+                when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
+                if when is not None:
+                    who = f"<@{p.recipient}>" if p.kind in DIRECT else "the channel"
+                    upcoming.append((when, p.kind, who))
+        except Exception as error:  # the coalition's stored data; say so instead of failing
+            return [], type(error).__name__
+    return upcoming, None
+
+
+def _trouble(nudge: Nudge) -> views.Trouble:
+    who = f"<@{nudge.recipient}>" if nudge.kind in DIRECT else "the channel"
+    return views.Trouble(nudge.due_at, nudge.kind, who, nudge.status, nudge.note or "")
+
+
+def _rhythm(coalition: Coalition) -> str:
+    try:
+        c, day = cadence(coalition), WEEKDAYS[coalition.checkin_day]
+        text = (
+            f"weekly check-ins on {day.title()}, twice a week inside "
+            f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
+            f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {coalition.tz}"
+        )
+    except (DomainError, IndexError, TypeError):  # stored out of range; a lead can set it again
+        text = "the stored rhythm is out of range; a lead can set it again"
+    return text + (". *Muted*: nothing is sent." if coalition.muted else ".")
 
 
 async def change(
