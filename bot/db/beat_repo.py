@@ -312,11 +312,41 @@ async def claim(
     return list(result)
 
 
-async def expired_claims(session: AsyncSession, now: datetime) -> list[Nudge]:
-    """Nudges whose worker vanished mid-send: they may or may not have gone out."""
+async def renew(
+    session: AsyncSession, worker: str, ids: Iterable[int], now: datetime, lease: timedelta
+) -> set[int]:
+    """Extend this worker's lease on `ids` (compare-and-set on status and claimer).
+
+    Returns the ids it still holds: a nudge missing from them was taken over and must not be
+    sent. A recovering worker cannot slip in between: its update waits for or skips this one.
+    """
     statement = (
         update(Nudge)
+        .where(Nudge.id.in_(list(ids)), Nudge.status == "claimed", Nudge.claimed_by == worker)
+        .values(lease_until=now + lease)
+        .returning(Nudge.id)
+    )
+    result = await session.scalars(statement, execution_options={"synchronize_session": False})
+    return set(result)
+
+
+async def expired_claims(session: AsyncSession, now: datetime) -> list[Nudge]:
+    """Nudges whose worker vanished mid-send: they may or may not have gone out.
+
+    Rows locked by a worker renewing its lease right now are skipped (PostgreSQL), and the
+    update checks the lease again, so a claim that is being renewed is never taken.
+    """
+    expired = (
+        select(Nudge.id)
         .where(Nudge.status == "claimed", Nudge.lease_until < now)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(await session.scalars(expired))
+    if not ids:
+        return []
+    statement = (
+        update(Nudge)
+        .where(Nudge.id.in_(ids), Nudge.status == "claimed", Nudge.lease_until < now)
         .values(status="ambiguous", note="worker stopped while sending")
         .returning(Nudge)
     )

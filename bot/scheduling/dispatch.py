@@ -1,9 +1,13 @@
 """The dispatcher: claims due nudges with a lease, sends each once, records what happened.
 
-A nudge is sent only by the worker whose compare-and-set claim changed its row. A worker that
-dies mid-send leaves a claim whose lease runs out: that nudge may or may not have gone out, so
-it becomes `ambiguous`. Channel posts carry a tag and are looked up in the channel's history;
-DMs cannot be looked up and stay `ambiguous`, reported in `/sre schedule`, never re-posted.
+A nudge is sent only by the worker whose compare-and-set claim changed its row, and only while
+it still holds that claim: right before each send the worker renews the lease of what is left
+of its batch (compare-and-set again) and skips the send when the renewal did not hold. A
+batch can take far longer than one lease (100 sends of up to 10 s each); renewed claims never
+expire while their worker is alive. A worker that dies mid-send leaves a claim whose lease
+runs out: that nudge may or may not have gone out, so it becomes `ambiguous`. Channel posts
+carry a tag and are looked up in the channel's history; DMs cannot be looked up and stay
+`ambiguous`, reported in `/sre schedule`, never re-posted.
 
 A nudge that cannot be prepared (a coalition's bad data) is parked as `failed` with a short
 note, logged once with its ids, and the batch goes on.
@@ -19,7 +23,7 @@ from sqlalchemy import or_, select, update
 
 from bot.clock import Clock
 from bot.db.beat_models import CheckIn, Nudge
-from bot.db.beat_repo import claim, expired_claims, person, settled
+from bot.db.beat_repo import claim, expired_claims, person, renew, settled
 from bot.db.inserts import insert_if_absent
 from bot.db.models import Coalition, Member
 from bot.db.uow import Database
@@ -29,7 +33,7 @@ from bot.scheduling.compose import Composed, compose
 from bot.scheduling.faults import Faults, describe
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=60)  # renewed before each send, which the client cuts off at 10 s
 BATCH = 100
 CHANNEL_GAP = timedelta(seconds=1)  # about one message per second per channel
 
@@ -44,6 +48,7 @@ class TickReport:
     failed: int = 0
     ambiguous: int = 0
     reconciled: int = 0
+    lost: int = 0  # claims another worker took over before this one could send them
     faults: int = 0
 
 
@@ -77,12 +82,24 @@ class Dispatcher:
         if claimed:
             context = await self._context(claimed)
             last_post: dict[str, datetime] = {}
-            for nudge in claimed:
+            ids = [n.id for n in claimed]
+            for at, nudge in enumerate(claimed):
                 try:
-                    await self._deliver(nudge, context, now, last_post, report)
+                    await self._deliver(nudge, context, now, last_post, report, ids[at:])
                 except Exception as error:  # this nudge only; the batch goes on
                     await self._park(nudge, error, report)
         return report
+
+    async def _still_mine(self, nudge: Nudge, rest: list[int], report: TickReport) -> bool:
+        """Renew the lease on what is left of the batch; False when `nudge` was taken over."""
+        async with self.db.sessions() as session:
+            held = await renew(session, self.worker, rest, self.clock.now(), LEASE)
+            await session.commit()
+        if nudge.id not in held:
+            log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
+            report.lost += 1
+            return False
+        return True
 
     async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
         """A nudge that could not be prepared: failed, with a short note, never sent again."""
@@ -111,6 +128,7 @@ class Dispatcher:
         now: datetime,
         last_post: dict[str, datetime],
         report: TickReport,
+        rest: list[int],
     ) -> None:
         coalition = context.coalitions.get(nudge.coalition_id)
         if coalition is None or coalition.muted:
@@ -140,6 +158,8 @@ class Dispatcher:
         if composed.post is None:
             await self._finish(nudge, "skipped", note=composed.reason)
             report.skipped += 1
+            return
+        if not await self._still_mine(nudge, rest, report):
             return
         await self._send(nudge, coalition, composed, now, report)
         last_post[key] = now
