@@ -90,16 +90,18 @@ class Dispatcher:
                     await self._park(nudge, error, report)
         return report
 
-    async def _still_mine(self, nudge: Nudge, rest: list[int], report: TickReport) -> bool:
-        """Renew the lease on what is left of the batch; False when `nudge` was taken over."""
+    async def _prepare(
+        self, nudge: Nudge, coalition: Coalition, now: datetime, rest: list[int]
+    ) -> tuple[Composed, bool]:
+        """Compose the nudge and, in the same transaction, renew the lease on what is left of
+        the batch; False when this worker no longer holds `nudge`, so it must not be sent."""
         async with self.db.sessions() as session:
-            held = await renew(session, self.worker, rest, self.clock.now(), LEASE)
+            composed = await compose(session, nudge, coalition, now)
+            held = composed.post is None or nudge.id in await renew(
+                session, self.worker, rest, self.clock.now(), LEASE
+            )
             await session.commit()
-        if nudge.id not in held:
-            log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
-            report.lost += 1
-            return False
-        return True
+        return composed, held
 
     async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
         """A nudge that could not be prepared: failed, with a short note, never sent again."""
@@ -152,14 +154,14 @@ class Dispatcher:
             await self._release(nudge, when)
             report.deferred += 1
             return
-        async with self.db.sessions() as session:
-            composed = await compose(session, nudge, coalition, now)
-            await session.commit()
+        composed, held = await self._prepare(nudge, coalition, now, rest)
+        if not held:
+            log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
+            report.lost += 1
+            return
         if composed.post is None:
             await self._finish(nudge, "skipped", note=composed.reason)
             report.skipped += 1
-            return
-        if not await self._still_mine(nudge, rest, report):
             return
         await self._send(nudge, coalition, composed, now, report)
         last_post[key] = now
