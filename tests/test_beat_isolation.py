@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
-from bot.db.health_models import Activity
+from bot.db.health_models import Activity, HealthStanding
 from bot.db.models import Coalition
 from bot.db.uow import Database
 from bot.render.text import render
@@ -210,3 +210,53 @@ def test_the_schedule_lists_what_did_not_go_out_most_recent_first_capped() -> No
     assert len(lines) == 5 and "@U0," in lines[0] and "@U4," in lines[-1]
     assert "may or may not have gone out: Slack answered 503" in lines[1]
     assert "and 2 more" in shown
+
+
+async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
+    db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await three_members(Router(db, clock), clock)
+
+    def broken_chart(*args: object) -> bytes:
+        raise ValueError("no picture today")
+
+    monkeypatch.setattr("bot.scheduling.compose.progress_png", broken_chart)
+    transcript = Transcript(clock=clock)
+    work = DueWork(db, transcript, clock, "beat")
+    clock.set(clock.now().replace(hour=9, minute=30))
+    report = await work.run()
+    assert [s.to for s in transcript.sent] == [f"#{CHANNEL}"]  # the digest, without its chart
+    assert transcript.uploads == []
+    assert report.sent == 1 and report.faults == 1
+    assert work.faults.counts["chart"] == 1
+
+
+async def test_a_coalition_whose_health_reading_fails_leaves_the_others_read(
+    db: Database, clock: ManualClock
+) -> None:
+    router = await three_members(Router(db, clock), clock)
+    await router.command(Asker(TEAM, "C0OTHER", "U9"), "join lead")
+    async with db.sessions() as session:
+        coalition = (
+            await session.scalars(select(Coalition).where(Coalition.channel_id == CHANNEL))
+        ).one()
+        session.add(  # last week's standing, no longer readable
+            HealthStanding(
+                team_id=TEAM,
+                coalition_id=coalition.id,
+                user_id="U3",
+                week="2026-W09",
+                level="green",
+                standing="{not json",
+                facts="[]",
+                assessed_at=clock.now() - timedelta(days=7),
+            )
+        )
+        await session.commit()
+    work = DueWork(db, Transcript(clock=clock), clock, "beat")
+    report = await work.run()  # Monday 09:00: this week's readings are due
+    assert report.faults == 1 and work.faults.counts["health reading"] == 1
+    async with db.sessions() as session:
+        query = select(HealthStanding.user_id).where(HealthStanding.week == "2026-W10")
+        read = list(await session.scalars(query))
+    assert read == ["U9"]  # the other coalition was read; the broken one is skipped this week
