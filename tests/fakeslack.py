@@ -16,7 +16,9 @@ so a test can assert ``fake.violations == []``.
 Accepted calls are recorded in ``FakeSlack.calls`` (as ``SlackCall``) and answered with
 realistic default payloads (``auth.test``, ``chat.postMessage``, ``users.info``, ``views.*``,
 the ``files.getUploadURLExternal`` -> upload -> ``files.completeUploadExternal`` flow, ...).
-``FakeSlack.fail_next`` injects rate limits, HTTP errors, Slack errors and slow answers.
+``FakeSlack.fail_next`` injects rate limits, HTTP errors, Slack errors and slow answers;
+``FakeSlack.hold`` keeps calls in flight until the test lets each one be answered (slowness
+under the test's control, without waiting real seconds).
 
 Usage::
 
@@ -48,6 +50,7 @@ __all__ = [
     "NEWER_METHODS",
     "RETIRED_METHODS",
     "FakeSlack",
+    "Held",
     "MethodSpec",
     "SlackCall",
     "load_spec",
@@ -175,6 +178,39 @@ class _Failure:
     delivered: bool = False
 
 
+class Held:
+    """Calls kept in flight: each is recorded (Slack has it), then answered when released."""
+
+    def __init__(self, method: str, token: str | None, stopping: asyncio.Event) -> None:
+        self.method, self.token = method, token
+        self._stopping = stopping
+        self._arrived: asyncio.Queue[SlackCall] = asyncio.Queue()
+        self._gates: deque[asyncio.Event] = deque()
+
+    def matches(self, call: SlackCall) -> bool:
+        """True for the calls this hold keeps (its method, and its token when one was given)."""
+        return call.method == self.method and self.token in (None, call.token)
+
+    async def keep(self, call: SlackCall) -> None:
+        """Hold `call` until released (or the fake stops)."""
+        gate = asyncio.Event()
+        self._gates.append(gate)
+        self._arrived.put_nowait(call)
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        opened = asyncio.ensure_future(gate.wait())
+        await asyncio.wait({stopping, opened}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        opened.cancel()
+
+    async def next(self) -> SlackCall:
+        """The next held call, once it has arrived."""
+        return await self._arrived.get()
+
+    def release(self) -> None:
+        """Answer the oldest held call."""
+        self._gates.popleft().set()
+
+
 def _missing(value: Any) -> bool:
     return value is None or value == ""
 
@@ -206,6 +242,7 @@ class FakeSlack:
         self.uploads: dict[str, int] = {}
         self.responses: list[dict[str, Any]] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: list[Held] = []
         self._files: dict[str, dict[str, Any]] = {}
         self._ts_counter = itertools.count(1)
         self._id_counter = itertools.count(1)
@@ -316,6 +353,17 @@ class FakeSlack:
             _Failure(status, retry_after, error, delay, times, delivered)
         )
 
+    def hold(self, method: str, *, token: str | None = None) -> Held:
+        """Keep every later valid call to `method` (with `token`, if given) in flight.
+
+        Each held call is recorded in ``calls`` on arrival, as Slack would have it, and is
+        answered only when the test calls ``release()``: a slow Slack whose every answer the
+        test controls, so lease arithmetic can follow an injected clock.
+        """
+        held = Held(method, token, self._stopping)
+        self._holds.append(held)
+        return held
+
     def heal(self) -> None:
         """Drop the failures still waiting to be injected (recorded calls stay)."""
         self._failures.clear()
@@ -332,6 +380,7 @@ class FakeSlack:
         self.uploads.clear()
         self.responses.clear()
         self._failures.clear()
+        self._holds.clear()
         self._files.clear()
 
     def user(self, user_id: str) -> dict[str, Any]:
@@ -403,6 +452,10 @@ class FakeSlack:
 
         self.calls.append(call)
         await self._notify()
+        for held in self._holds:
+            if held.matches(call):
+                await held.keep(call)
+                break
         return web.json_response(self._answer(call))
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:

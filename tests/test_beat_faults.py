@@ -1,7 +1,10 @@
-"""Exactly once under faults: a replica killed mid-batch, and two replicas racing on PostgreSQL.
+"""Exactly once under faults: a replica killed mid-batch, two replicas racing on PostgreSQL,
+and two replicas sharing a batch when Slack answers slowly.
 
 Replicas are real processes (tests/beat_worker.py) driven in lockstep: the test writes the next
 simulated time to each one's stdin and reads its "done" line, so no test waits by sleeping.
+The slow-Slack case runs both replicas in this process, each on its own clock and database
+connection, so the test can hold a post in flight while the other replica ticks.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.clock import ManualClock
@@ -23,7 +27,12 @@ from bot.db.beat_models import Nudge
 from bot.db.uow import Database
 from bot.migrate import upgrade
 from bot.router import Router
+from bot.scheduling.dispatch import LEASE
+from bot.scheduling.due import DueWork
 from bot.scheduling.plan import next_moment
+from bot.settings import Settings
+from bot.slack.app import make_client
+from bot.slack.messenger import SlackMessenger
 from tests.builders import asker, reply_text
 from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import FakeSlack
@@ -73,10 +82,10 @@ class Replica:
         self.process.send_signal(signal.SIGKILL)
 
 
-async def seed(db: Database) -> Router:
-    """Three coalitions, three members each, digests on Monday at 09:30 UTC."""
+async def seed(db: Database, coalitions: int = 3) -> Router:
+    """Coalitions of three members each, digests on Monday at 09:30 UTC."""
     router = Router(db, ManualClock(START))
-    for channel in ("C1", "C2", "C3"):
+    for channel in (f"C{n}" for n in range(1, coalitions + 1)):
         for user, role in (
             (f"{channel}-lead", "lead"),
             (f"{channel}-pm", "pm"),
@@ -177,3 +186,64 @@ async def test_two_replicas_on_postgres_send_each_nudge_once(shared_postgres: Da
         assert max(counts.values()) == 1
         assert len({r.claimed_by for r in rows if r.status == "sent"}) == 2  # both did real work
         assert not [r for r in rows if r.status in ("claimed", "ambiguous")]
+
+
+def in_process(db: Database, fake: FakeSlack, clock: ManualClock, name: str) -> DueWork:
+    """A replica in this process: its own clock, connections and Slack token."""
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr(f"xoxb-{name}"),
+        slack_api_base_url=fake.base_url,
+    )  # type: ignore[call-arg]
+    client = make_client(settings, retries=False)
+    return DueWork(Database(db.url), SlackMessenger(client), clock, name)
+
+
+LATER = timedelta(seconds=62)  # the second replica ticks after the batch's first lease ran out
+
+
+@pytest.mark.parametrize(
+    ("answer", "taken_over"),
+    [
+        (timedelta(seconds=8), 0),  # slow, under the 10 s client timeout: renewals hold
+        (timedelta(seconds=70), 8),  # one send outlasts the lease: the rest change hands
+    ],
+    ids=["slow", "stalled"],
+)
+async def test_a_slow_slack_never_lets_two_replicas_post_twice(
+    db: Database, answer: timedelta, taken_over: int
+) -> None:
+    await seed(db, coalitions=9)
+    digests = START.replace(hour=9, minute=30)  # 9 channel digests fall due together
+    async with FakeSlack() as fake:
+        first_clock, second_clock = ManualClock(digests), ManualClock(digests + LATER)
+        first = in_process(db, fake, first_clock, "replica-a")
+        second = in_process(db, fake, second_clock, "replica-b")
+        held = fake.hold("chat.postMessage", token="xoxb-replica-a")
+        ticking = asyncio.create_task(first.run())
+        second_ticked = False
+        while True:  # lock-step: each of the first replica's posts is in flight for `answer`
+            arriving = asyncio.ensure_future(held.next())
+            await asyncio.wait({arriving, ticking}, return_when=asyncio.FIRST_COMPLETED)
+            if not arriving.done():
+                arriving.cancel()
+                break
+            first_clock.advance(answer)
+            if not second_ticked and first_clock.now() > second_clock.now():
+                assert second_clock.now() - digests > LEASE  # the batch outlasts one lease
+                await second.run()  # while this post is still in flight
+                second_ticked = True
+            held.release()
+        report = await ticking
+        await first.db.dispose()
+        await second.db.dispose()
+        assert second_ticked
+        counts = tags_at(fake)
+        rows = await outbox(db)
+        due = [r for r in rows if r.kind == "digest"]
+        assert len(due) == 9
+        assert sum(counts.values()) == len(due)  # 9 posts for 9 nudges: none twice
+        assert max(counts.values()) == 1
+        assert {r.status for r in due} == {"sent"}
+        assert report.lost == taken_over  # the first replica skipped what it no longer held
+        assert fake.violations == []

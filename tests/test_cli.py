@@ -9,6 +9,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -133,10 +134,10 @@ async def test_content_check_passes(tmp_path: Path) -> None:
 
 
 async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:
-    script = (
-        "/sre join\n/as ana\n/sre join pm\n/as you\n/sre deadline 2099-12-31 Launch\n/advance 7d\n"
-    )
-    _, first, _ = await _cli(tmp_path, "console", stdin=script)
+    deadline = datetime.now(UTC).date() + timedelta(days=60)  # the console starts at real now
+    script = f"/sre join\n/as ana\n/sre join pm\n/as you\n/sre deadline {deadline} Launch\n"
+    _, first, _ = await _cli(tmp_path, "console", stdin=script + "/advance 7d\n")
+    assert "days left" in first  # the deadline was accepted
     sent = int(first.rsplit("UTC; ", 1)[1].split()[0])
     assert sent >= 3  # check-ins, reminders and a digest went out
     code, again, err = await _cli(tmp_path, "console", stdin="/advance 0d\n")

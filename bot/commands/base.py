@@ -1,22 +1,34 @@
-"""What a subcommand is, and the small parsers its handlers share."""
+"""What a subcommand is, and the one place where typed words become dates and numbers.
+
+Dates and numbers are checked at the edge, so nothing out of range reaches the database or the
+scheduler: digits are ASCII only (`፩` passes `str.isdigit()` and then breaks `int()`), every
+number has bounds that fit a 32-bit column, and every kind of date has its own window around
+today (a deadline in year 9999 once stopped the beat for every workspace).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.commandline import user_id
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
+from bot.domain.hours import WorkingHours, parse_hours
 from bot.messages import Outcome
 from bot.services.asker import Asker
 
 FREE = 200  # words of free text a command may carry
 Handler = Callable[[UnitOfWork, Asker, list[str], datetime], Awaitable[Outcome]]
-_PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,4})?)%$")
-_WINDOW = re.compile(r"^(\d{1,3})d$")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE = re.compile(r"[0-9]{1,10}")
+_PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,4})?)%")
+_WINDOW = re.compile(r"([0-9]{1,3})d")
+_CLOCK = r"[0-9]{1,2}(?::[0-9]{2})?"
+_SPAN = re.compile(f"{_CLOCK}-{_CLOCK}")
+YEAR = 365
 
 
 @dataclass(frozen=True)
@@ -37,17 +49,56 @@ class Subcommand:
         return f"/sre {self.name} {self.args}".strip()
 
 
-def day(word: str) -> date:
-    """A YYYY-MM-DD date, or a usage error."""
+@dataclass(frozen=True)
+class DateRange:
+    """Where a kind of date may fall, in days from today (negative: before today)."""
+
+    rule: str  # said to the user when a date falls outside
+    first: int
+    last: int
+
+    def bounds(self, today: date) -> tuple[date, date]:
+        """The first and last day allowed, seen from `today`."""
+        return today + timedelta(days=self.first), today + timedelta(days=self.last)
+
+
+DEADLINE = DateRange("The deadline must be in the future and at most 3 years ahead", 1, 3 * YEAR)
+COMMITMENT = DateRange(
+    "A commitment's date must be at most 90 days back or 3 years ahead", -90, 3 * YEAR
+)
+WORKSHOP = DateRange(
+    "A workshop's date must be at most a year back or 3 years ahead", -YEAR, 3 * YEAR
+)
+VACATION = DateRange("A vacation must start within a year (at most 30 days back)", -30, YEAR)
+VACATION_END = DateRange("A vacation must end within a year and 120 days", -30, YEAR + 120)
+DECIDED = DateRange("Management's answer must be dated within the last 3 years", -3 * YEAR, 0)
+INT_MAX = 2**31 - 1  # the largest INTEGER both SQLite and PostgreSQL columns hold
+
+
+def day(word: str, allowed: DateRange, today: date) -> date:
+    """A YYYY-MM-DD date inside `allowed` around `today`, or a usage error."""
     try:
-        return date.fromisoformat(word)
+        if _ISO_DAY.fullmatch(word) is None:
+            raise ValueError(word)
+        found = date.fromisoformat(word)
     except ValueError:
         raise UsageError(f"`{word[:24]}` is not a date; write it as YYYY-MM-DD.") from None
+    first, last = allowed.bounds(today)
+    if not first <= found <= last:
+        raise UsageError(f"{allowed.rule}: between {first} and {last}.")
+    return found
+
+
+def whole(word: str, low: int, high: int, usage: str) -> int:
+    """A whole number of ASCII digits between `low` and `high`, or the usage `usage`."""
+    if _WHOLE.fullmatch(word) is None or not low <= int(word) <= min(high, INT_MAX):
+        raise UsageError(usage)
+    return int(word)
 
 
 def percent(word: str) -> float:
     """`99.9%` -> 99.9, between 0 and 100 exclusive of 0."""
-    match = _PERCENT.match(word)
+    match = _PERCENT.fullmatch(word)
     if match is None or not 0 < float(match.group(1)) < 100:
         raise UsageError(f"`{word[:24]}` is not a target; write it like 99.9% (below 100%).")
     return float(match.group(1))
@@ -55,10 +106,17 @@ def percent(word: str) -> float:
 
 def window(word: str) -> int:
     """`28d` -> 28 days (1 to 365)."""
-    match = _WINDOW.match(word)
+    match = _WINDOW.fullmatch(word)
     if match is None or not 1 <= int(match.group(1)) <= 365:
         raise UsageError(f"`{word[:24]}` is not a window; write it like 28d (1 to 365 days).")
     return int(match.group(1))
+
+
+def hours(word: str) -> WorkingHours:
+    """`9-17` or `8:30-16:30` in ASCII digits, as working hours."""
+    if _SPAN.fullmatch(word) is None:
+        raise UsageError(f"`{word[:20]}` is not a span of hours; write it like 9-17.")
+    return parse_hours(word)
 
 
 def is_mention(word: str) -> bool:

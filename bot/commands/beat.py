@@ -6,19 +6,31 @@ import re
 from datetime import datetime
 
 from bot.commandline import user_id
-from bot.commands.base import FREE, Subcommand, day, is_mention
+from bot.commands.base import (
+    COMMITMENT,
+    FREE,
+    INT_MAX,
+    VACATION,
+    VACATION_END,
+    Subcommand,
+    day,
+    hours,
+    is_mention,
+    whole,
+)
 from bot.db.uow import UnitOfWork
+from bot.domain.cadence import parse_weekday
 from bot.domain.errors import UsageError
 from bot.messages import Doc, Outcome
 from bot.services import beat, schedule
 from bot.services.asker import Asker
 from bot.views.forms import checkin_form
 
-_HOURS = re.compile(r"^(\d{1,2})h$")
-_DAYS = re.compile(r"^(\d{1,3})([dw])$")
+_DAYS = re.compile(r"([0-9]{1,3})([dw])")
 CHECKIN_USAGE = (
     "`/sre checkin nothing` or `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`"
 )
+SCHEDULE_USAGE = "Usage: `/sre schedule [digest|checkin <weekday> | near|final <weeks>]`."
 
 
 async def _checkin(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
@@ -28,17 +40,19 @@ async def _checkin(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime
         )
     if args[0].lower() in ("nothing", "nothing-new"):
         return await beat.check_in(uow, asker, now)
-    hours = _HOURS.match(args[1].lower()) if len(args) > 1 else None
-    if not (args[0].isdigit() and 1 <= int(args[0]) <= 5) or hours is None or int(hours[1]) > 80:
-        raise UsageError(f"Usage: {CHECKIN_USAGE}.")
+    usage = f"Usage: {CHECKIN_USAGE}."
+    if len(args) < 2 or not args[1].lower().endswith("h"):
+        raise UsageError(usage)
+    energy = whole(args[0], 1, 5, usage)
+    spent = whole(args[1][:-1], 0, 80, usage)
     text = " ".join(args[2:])
     progress, _, blockers = text.partition("blocked:")
     return await beat.check_in(
         uow,
         asker,
         now,
-        energy=int(args[0]),
-        hours=int(hours[1]),
+        energy=energy,
+        hours=spent,
         progress=progress.strip(),
         blockers=blockers.strip(),
     )
@@ -47,7 +61,7 @@ async def _checkin(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime
 async def _snooze(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
     if args[0].lower() == "off":
         return await beat.snooze(uow, asker, None, now)
-    match = _DAYS.match(args[0].lower())
+    match = _DAYS.fullmatch(args[0].lower())
     if match is None:
         raise UsageError("Usage: `/sre snooze <N>d|<N>w` or `/sre snooze off`.")
     days = int(match[1]) * (7 if match[2] == "w" else 1)
@@ -59,17 +73,20 @@ async def _away(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -
         return await beat.away(uow, asker, None, None, now)
     if len(args) != 2:
         raise UsageError("Usage: `/sre away <YYYY-MM-DD> <YYYY-MM-DD>` or `/sre away off`.")
-    return await beat.away(uow, asker, day(args[0]), day(args[1]), now)
+    first = day(args[0], VACATION, now.date())
+    return await beat.away(uow, asker, first, day(args[1], VACATION_END, now.date()), now)
 
 
 async def _hours(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+    hours(args[0])  # ASCII digits only, before the service reads the span
     return await beat.working_hours(uow, asker, args[0], args[1] if len(args) > 1 else None)
 
 
 async def _commit(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
     owner = user_id(args[-1]) if is_mention(args[-1]) else None
     words = args[1:-1] if owner else args[1:]
-    return await beat.commit(uow, asker, day(args[0]), " ".join(words), owner, now)
+    due = day(args[0], COMMITMENT, now.date())
+    return await beat.commit(uow, asker, due, " ".join(words), owner, now)
 
 
 async def _commitments(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
@@ -77,18 +94,23 @@ async def _commitments(uow: UnitOfWork, asker: Asker, args: list[str], now: date
 
 
 async def _finish(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    number = args[0].lstrip("#")
-    if not number.isdigit():
-        raise UsageError("Usage: `/sre finish <n>` (the number from `/sre commitments`).")
-    return await beat.finish(uow, asker, int(number), now)
+    usage = "Usage: `/sre finish <n>` (the number from `/sre commitments`)."
+    number = whole(args[0].removeprefix("#"), 1, INT_MAX, usage)
+    return await beat.finish(uow, asker, number, now)
 
 
 async def _schedule(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
     if not args:
         return await schedule.show(uow, asker, now)
     if len(args) != 2:
-        raise UsageError("Usage: `/sre schedule [digest|checkin <weekday> | near|final <weeks>]`.")
-    return await schedule.change(uow, asker, args[0].lower(), args[1], now)
+        raise UsageError(SCHEDULE_USAGE)
+    what, value = args[0].lower(), args[1].lower()
+    if what in ("digest", "checkin"):
+        return await schedule.change(uow, asker, what, parse_weekday(value), value, now)
+    if what in ("near", "final"):
+        weeks = whole(value.removesuffix("w"), 1, 52, f"`{what}` takes weeks, 1 to 52.")
+        return await schedule.change(uow, asker, what, weeks, value, now)
+    raise UsageError(SCHEDULE_USAGE)
 
 
 async def _timezone(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands.base import Subcommand
+from bot.commands.base import Subcommand, whole
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.messages import Doc, Outcome
@@ -34,9 +34,11 @@ async def _forget(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime)
 
 
 async def _oncall(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if not args[0].isdigit() or (len(args) > 1 and args[1].lower() != "primary"):
-        raise UsageError("Usage: `/sre oncall <pages this week> [primary]`.")
-    return await health.report_oncall(uow, asker, int(args[0]), len(args) > 1, now)
+    usage = "Usage: `/sre oncall <pages this week, 0 to 500> [primary]`."
+    pages = whole(args[0], 0, 500, usage)
+    if len(args) > 1 and args[1].lower() != "primary":
+        raise UsageError(usage)
+    return await health.report_oncall(uow, asker, pages, len(args) > 1, now)
 
 
 async def _shadow(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commandline import user_id
-from bot.commands.base import Subcommand
+from bot.commands.base import Subcommand, whole
 from bot.db.uow import UnitOfWork
 from bot.domain.coalition import parse_role
 from bot.messages import Outcome
@@ -30,7 +30,8 @@ async def _confirm(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime
 
 
 async def _experience(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await pitch.experience(uow, asker, args[0])
+    usage = "Give a whole number of incidents you have handled, e.g. `/sre experience 12`."
+    return await pitch.experience(uow, asker, whole(args[0], 0, 10_000, usage))
 
 
 GROUP = "Coalition"

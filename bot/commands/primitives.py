@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commandline import user_id
-from bot.commands.base import FREE, Subcommand, day, mentions, percent, window
+from bot.commands.base import FREE, WORKSHOP, Subcommand, day, mentions, percent, window
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.messages import Doc, Outcome
@@ -65,7 +65,8 @@ async def _workshop(uow: UnitOfWork, asker: Asker, args: list[str], now: datetim
         at = [w.lower() for w in words].index("for")
         services = [s for w in words[at + 1 :] for s in w.split(",") if s]
         words = words[:at]
-    return await primitives.workshop(uow, asker, day(args[0]), " ".join(words), services, people)
+    when = day(args[0], WORKSHOP, now.date())
+    return await primitives.workshop(uow, asker, when, " ".join(words), services, people)
 
 
 GROUP = "Primitives"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands.base import FREE, Subcommand, day
+from bot.commands.base import DEADLINE, DECIDED, FREE, Subcommand, day
 from bot.db.uow import UnitOfWork
 from bot.messages import Outcome
 from bot.services import pitch, rollout
@@ -31,7 +31,8 @@ async def _history(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime
 
 
 async def _deadline(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await rollout.set_deadline(uow, asker, day(args[0]), " ".join(args[1:]), now)
+    when = day(args[0], DEADLINE, now.date())
+    return await rollout.set_deadline(uow, asker, when, " ".join(args[1:]), now)
 
 
 async def _readiness(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
@@ -48,7 +49,7 @@ async def _pain(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -
 async def _pitch(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
     if not args:
         return await pitch.outline(uow, asker)
-    when = day(args[1]) if len(args) > 1 else now.date()
+    when = day(args[1], DECIDED, now.date()) if len(args) > 1 else now.date()
     return await pitch.decide(uow, asker, args[0].lower(), when, now)
 
 

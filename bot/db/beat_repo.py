@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -52,13 +53,20 @@ def cadence(coalition: Any) -> Cadence:
     )
 
 
-async def load_beats(
-    session: AsyncSession, now: datetime, only: int | None = None
-) -> list[tuple[Any, Beat]]:
+@dataclass(frozen=True)
+class Beats:
+    """The coalitions the planner can read (`ready`), and those whose rows it cannot (`broken`)."""
+
+    ready: list[tuple[Any, Beat]]
+    broken: list[tuple[Any, Exception]]
+
+
+async def load_beats(session: AsyncSession, now: datetime, only: int | None = None) -> Beats:
     """Every coalition with active members (or just coalition `only`), as the planner sees it.
 
     Seven queries whatever the number of coalitions; plain rows, not ORM objects, because the
-    planner reads thousands of them every tick and changes none.
+    planner reads thousands of them every tick and changes none. A coalition whose rows do not
+    make a valid beat (a stored rhythm out of range, say) is `broken`, not a reason to stop.
     """
     mine = (lambda column: column == only) if only is not None else (lambda column: true())
     coalitions = (
@@ -77,29 +85,33 @@ async def load_beats(
     overdue = await _overdue(session, now.date(), mine)
     workshops = await _workshops(session, now.date(), mine)
     step_since = await _step_since(session, mine)
-    beats = []
+    beats = Beats([], [])
     for c in coalitions:
         people = by_coalition.get(c.id)
         if not people:
             continue
-        signers = [m.user_id for m in people if m.role in (Role.PM, Role.SPONSOR)]
-        signers = signers or [m.user_id for m in people if m.role == Role.LEAD]
-        beat = Beat(
-            coalition_id=c.id,
-            channel_id=c.channel_id,
-            tz=c.tz,
-            people=tuple(person(m) for m in people),
-            cadence=cadence(c),
-            deadline=c.deadline_on,
-            step=c.current_step,
-            step_since=step_since.get(c.id, c.created_at),
-            unanswered=tuple(unanswered[c.id]),
-            unsigned=tuple(unsigned[c.id]),
-            signers=tuple(signers),
-            overdue=tuple(overdue[c.id]),
-            workshops=tuple(workshops[c.id]),
-        )
-        beats.append((c, beat))
+        try:
+            signers = [m.user_id for m in people if m.role in (Role.PM, Role.SPONSOR)]
+            signers = signers or [m.user_id for m in people if m.role == Role.LEAD]
+            beat = Beat(
+                coalition_id=c.id,
+                channel_id=c.channel_id,
+                tz=c.tz,
+                people=tuple(person(m) for m in people),
+                cadence=cadence(c),
+                deadline=c.deadline_on,
+                step=c.current_step,
+                step_since=step_since.get(c.id, c.created_at),
+                unanswered=tuple(unanswered[c.id]),
+                unsigned=tuple(unsigned[c.id]),
+                signers=tuple(signers),
+                overdue=tuple(overdue[c.id]),
+                workshops=tuple(workshops[c.id]),
+            )
+        except Exception as error:  # one coalition's bad row must not stop everyone's beat
+            beats.broken.append((c, error))
+            continue
+        beats.ready.append((c, beat))
     return beats
 
 
@@ -195,14 +207,63 @@ async def add_nudges(session: AsyncSession, planned: Iterable[tuple[Any, Planned
     return added
 
 
-async def mark_planned(session: AsyncSession, until: datetime) -> None:
-    """Advance every coalition's planning watermark to `until` (one statement)."""
+async def mark_planned(session: AsyncSession, until: datetime, broken: Iterable[int] = ()) -> None:
+    """Advance every coalition's planning watermark to `until` (one statement).
+
+    Coalitions in `broken` keep theirs, so they catch up once their data is fixed.
+    """
     table = Coalition.__table__
     assert isinstance(table, Table)
+    skipped = list(broken)
     await session.execute(
         update(table)
-        .where(or_(table.c.planned_through.is_(None), table.c.planned_through < until))
+        .where(
+            or_(table.c.planned_through.is_(None), table.c.planned_through < until),
+            table.c.id.not_in(skipped) if skipped else true(),
+        )
         .values(planned_through=until)
+    )
+
+
+PLANNING = "planning"  # the outbox kind that parks a coalition's planning failure
+
+
+async def park_planning(session: AsyncSession, coalition: Any, what: str, now: datetime) -> bool:
+    """Record that planning `coalition` fails with `what` (shown to its leads); True if new."""
+    note = f"planning its nudges failed ({what}); the data needs fixing"
+    row = {
+        "team_id": coalition.team_id,
+        "coalition_id": coalition.id,
+        "kind": PLANNING,
+        "recipient": coalition.channel_id,
+        "slot": what[:48],
+        "due_at": now,
+        "payload": "{}",
+        "status": "failed",
+        "attempts": 0,
+        "note": note[:200],
+    }
+    statement = _insert(session)(Nudge).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=["coalition_id", "kind", "recipient", "slot"],
+        set_={"status": "failed", "due_at": now, "note": row["note"]},
+        where=Nudge.status != "failed",
+    )
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def unpark_planning(session: AsyncSession, broken: Iterable[int]) -> None:
+    """Planning failures of coalitions not in `broken` are over."""
+    still = list(broken)
+    await session.execute(
+        update(Nudge)
+        .where(
+            Nudge.status == "failed",
+            Nudge.kind == PLANNING,
+            Nudge.coalition_id.not_in(still) if still else true(),
+        )
+        .values(status="skipped", note="planning works again")
     )
 
 
@@ -251,16 +312,61 @@ async def claim(
     return list(result)
 
 
-async def expired_claims(session: AsyncSession, now: datetime) -> list[Nudge]:
-    """Nudges whose worker vanished mid-send: they may or may not have gone out."""
+async def renew(
+    session: AsyncSession, worker: str, ids: Iterable[int], now: datetime, lease: timedelta
+) -> set[int]:
+    """Extend this worker's lease on `ids` (compare-and-set on status and claimer).
+
+    Returns the ids it still holds: a nudge missing from them was taken over and must not be
+    sent. A recovering worker cannot slip in between: its update waits for or skips this one.
+    """
     statement = (
         update(Nudge)
+        .where(Nudge.id.in_(list(ids)), Nudge.status == "claimed", Nudge.claimed_by == worker)
+        .values(lease_until=now + lease)
+        .returning(Nudge.id)
+    )
+    result = await session.scalars(statement, execution_options={"synchronize_session": False})
+    return set(result)
+
+
+async def expired_claims(session: AsyncSession, now: datetime) -> list[Nudge]:
+    """Nudges whose worker vanished mid-send: they may or may not have gone out.
+
+    Rows locked by a worker renewing its lease right now are skipped (PostgreSQL), and the
+    update checks the lease again, so a claim that is being renewed is never taken.
+    """
+    expired = (
+        select(Nudge.id)
         .where(Nudge.status == "claimed", Nudge.lease_until < now)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(await session.scalars(expired))
+    if not ids:
+        return []
+    statement = (
+        update(Nudge)
+        .where(Nudge.id.in_(ids), Nudge.status == "claimed", Nudge.lease_until < now)
         .values(status="ambiguous", note="worker stopped while sending")
         .returning(Nudge)
     )
     result = await session.scalars(statement, execution_options={"synchronize_session": False})
     return list(result)
+
+
+async def troubles(session: AsyncSession, coalition: Coalition, limit: int) -> list[Nudge]:
+    """The coalition's failed and ambiguous outbox rows, most recent first."""
+    query = (
+        select(Nudge)
+        .where(
+            Nudge.team_id == coalition.team_id,
+            Nudge.coalition_id == coalition.id,
+            Nudge.status.in_(("failed", "ambiguous")),
+        )
+        .order_by(Nudge.due_at.desc(), Nudge.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
 
 
 def settled(nudge_id: int, worker: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
@@ -18,6 +18,14 @@ class Point:
     day: date
     milestones: float  # share of milestones done, 0..1
     coverage: float  # share of critical services with a signed-off SLO, 0..1
+
+
+REACH = timedelta(days=4 * 366)  # a deadline farther from the data is named, not drawn
+
+
+def _drawable(points: Sequence[Point], deadline: date | None) -> bool:
+    """True when the deadline line fits on the chart (matplotlib fails on dates near year 9999)."""
+    return deadline is not None and bool(points) and abs(deadline - points[-1].day) <= REACH
 
 
 def _day(day: date) -> float:
@@ -43,14 +51,17 @@ def progress_png(points: Sequence[Point], deadline: date | None, event: str | No
         marker="s",
         label="Critical services signed off",
     )
-    if deadline is not None:
+    if deadline is not None and _drawable(points, deadline):
         axes.axvline(_day(deadline), color="#c0392b", linestyle="--", label=_literal(event))
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.xaxis.set_major_formatter(DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
     axes.legend(loc="upper left", fontsize=8)
     axes.grid(alpha=0.3)
-    axes.set_title("Progress toward the deadline", fontsize=10)
+    title = "Progress toward the deadline"
+    if deadline is not None and not _drawable(points, deadline):
+        title += f" ({deadline}, off the chart)"
+    axes.set_title(title, fontsize=10)
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()

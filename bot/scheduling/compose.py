@@ -44,6 +44,7 @@ class Composed:
     chart: Chart | None = None
     reason: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    trouble: Exception | None = None  # the chart could not be drawn: the post goes without it
 
 
 def _skip(reason: str) -> Composed:
@@ -162,8 +163,12 @@ async def _digest(session: AsyncSession, coalition: Coalition, now: datetime, ta
         )
         for s in await snapshots(session, coalition)
     ]
-    png = progress_png(points, coalition.deadline_on, coalition.deadline_event)
+    post = Post(ToChannel(coalition.channel_id), doc, tag)
+    try:
+        png = progress_png(points, coalition.deadline_on, coalition.deadline_event)
+    except Exception as error:  # a picture must never cost the digest itself
+        return Composed(post, trouble=error)
     chart = Chart(
         f"progress-{coalition.channel_id}-{state.today}.png", png, "Progress toward the deadline"
     )
-    return Composed(Post(ToChannel(coalition.channel_id), doc, tag), chart)
+    return Composed(post, chart)

@@ -1,9 +1,16 @@
 """The dispatcher: claims due nudges with a lease, sends each once, records what happened.
 
-A nudge is sent only by the worker whose compare-and-set claim changed its row. A worker that
-dies mid-send leaves a claim whose lease runs out: that nudge may or may not have gone out, so
-it becomes `ambiguous`. Channel posts carry a tag and are looked up in the channel's history;
-DMs cannot be looked up and stay `ambiguous`, reported in `/sre schedule`, never re-posted.
+A nudge is sent only by the worker whose compare-and-set claim changed its row, and only while
+it still holds that claim: right before each send the worker renews the lease of what is left
+of its batch (compare-and-set again) and skips the send when the renewal did not hold. A
+batch can take far longer than one lease (100 sends of up to 10 s each); renewed claims never
+expire while their worker is alive. A worker that dies mid-send leaves a claim whose lease
+runs out: that nudge may or may not have gone out, so it becomes `ambiguous`. Channel posts
+carry a tag and are looked up in the channel's history; DMs cannot be looked up and stay
+`ambiguous`, reported in `/sre schedule`, never re-posted.
+
+A nudge that cannot be prepared (a coalition's bad data) is parked as `failed` with a short
+note, logged once with its ids, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -16,16 +23,17 @@ from sqlalchemy import or_, select, update
 
 from bot.clock import Clock
 from bot.db.beat_models import CheckIn, Nudge
-from bot.db.beat_repo import claim, expired_claims, person, settled
+from bot.db.beat_repo import claim, expired_claims, person, renew, settled
 from bot.db.inserts import insert_if_absent
 from bot.db.models import Coalition, Member
 from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
 from bot.messages import DeliveryError, Messenger
 from bot.scheduling.compose import Composed, compose
+from bot.scheduling.faults import Faults, describe
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=60)  # renewed before each send, which the client cuts off at 10 s
 BATCH = 100
 CHANNEL_GAP = timedelta(seconds=1)  # about one message per second per channel
 
@@ -40,6 +48,8 @@ class TickReport:
     failed: int = 0
     ambiguous: int = 0
     reconciled: int = 0
+    lost: int = 0  # claims another worker took over before this one could send them
+    faults: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,16 @@ class _Context:
 class Dispatcher:
     """One worker's sending loop; many may run at once against one database."""
 
-    def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        messenger: Messenger,
+        clock: Clock,
+        worker: str,
+        faults: Faults | None = None,
+    ) -> None:
         self.db, self.messenger, self.clock, self.worker = db, messenger, clock, worker
+        self.faults = faults or Faults()
 
     async def tick(self) -> TickReport:
         """Recover dead workers' claims, then send what is due now."""
@@ -64,9 +82,34 @@ class Dispatcher:
         if claimed:
             context = await self._context(claimed)
             last_post: dict[str, datetime] = {}
-            for nudge in claimed:
-                await self._deliver(nudge, context, now, last_post, report)
+            ids = [n.id for n in claimed]
+            for at, nudge in enumerate(claimed):
+                try:
+                    await self._deliver(nudge, context, now, last_post, report, ids[at:])
+                except Exception as error:  # this nudge only; the batch goes on
+                    await self._park(nudge, error, report)
         return report
+
+    async def _prepare(
+        self, nudge: Nudge, coalition: Coalition, now: datetime, rest: list[int]
+    ) -> tuple[Composed, bool]:
+        """Compose the nudge and, in the same transaction, renew the lease on what is left of
+        the batch; False when this worker no longer holds `nudge`, so it must not be sent."""
+        async with self.db.sessions() as session:
+            composed = await compose(session, nudge, coalition, now)
+            held = composed.post is None or nudge.id in await renew(
+                session, self.worker, rest, self.clock.now(), LEASE
+            )
+            await session.commit()
+        return composed, held
+
+    async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
+        """A nudge that could not be prepared: failed, with a short note, never sent again."""
+        ids = {"team": nudge.team_id, "coalition": nudge.coalition_id, "nudge": nudge.id}
+        self.faults.record("dispatcher", nudge.id, error, self.clock.now(), **ids)
+        await self._finish(nudge, "failed", note=f"could not be prepared ({describe(error)})")
+        report.failed += 1
+        report.faults += 1
 
     async def _context(self, nudges: list[Nudge]) -> _Context:
         ids = {n.coalition_id for n in nudges}
@@ -87,6 +130,7 @@ class Dispatcher:
         now: datetime,
         last_post: dict[str, datetime],
         report: TickReport,
+        rest: list[int],
     ) -> None:
         coalition = context.coalitions.get(nudge.coalition_id)
         if coalition is None or coalition.muted:
@@ -110,9 +154,11 @@ class Dispatcher:
             await self._release(nudge, when)
             report.deferred += 1
             return
-        async with self.db.sessions() as session:
-            composed = await compose(session, nudge, coalition, now)
-            await session.commit()
+        composed, held = await self._prepare(nudge, coalition, now, rest)
+        if not held:
+            log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
+            report.lost += 1
+            return
         if composed.post is None:
             await self._finish(nudge, "skipped", note=composed.reason)
             report.skipped += 1
@@ -129,6 +175,8 @@ class Dispatcher:
         report: TickReport,
     ) -> None:
         assert composed.post is not None
+        if composed.trouble is not None:
+            self._fault("chart", nudge, composed.trouble, report)
         try:
             ts = await self.messenger.send(composed.post)
         except DeliveryError as error:
@@ -142,7 +190,8 @@ class Dispatcher:
                 await self._finish(nudge, "ambiguous", note=error.reason)
                 report.ambiguous += 1
             return
-        await self._finish(nudge, "sent", ts=ts, sent_at=now, asked=nudge.kind == "checkin")
+        sent_at = self.clock.now()  # a slow batch sends well after the tick began
+        await self._finish(nudge, "sent", ts=ts, sent_at=sent_at, asked=nudge.kind == "checkin")
         report.sent += 1
         if composed.chart is not None:
             chart = composed.chart
@@ -152,6 +201,13 @@ class Dispatcher:
                 )
             except DeliveryError as error:
                 log.warning("digest chart not shared: %s", error.reason)
+            except Exception as error:  # the digest is out; only its picture is lost
+                self._fault("chart", nudge, error, report)
+
+    def _fault(self, stage: str, nudge: Nudge, error: BaseException, report: TickReport) -> None:
+        ids = {"team": nudge.team_id, "coalition": nudge.coalition_id, "nudge": nudge.id}
+        self.faults.record(stage, nudge.id, error, self.clock.now(), **ids)
+        report.faults += 1
 
     async def _release(self, nudge: Nudge, due: datetime) -> None:
         """Give the nudge back, due at `due` (it surely was not sent)."""
@@ -211,29 +267,34 @@ class Dispatcher:
             )
             await session.commit()
         for nudge in unsure:
-            coalition_channel = None if nudge.kind in DIRECT else await self._channel(nudge)
-            found = None
-            if coalition_channel is not None:
-                since = (nudge.due_at - timedelta(minutes=5)).timestamp()
-                found = await self.messenger.was_posted(
-                    coalition_channel, f"nudge-{nudge.id}", since
-                )
-            async with self.db.sessions() as session:
-                values = (
-                    {"status": "sent", "note": "found in channel history"}
-                    if found
-                    else {"status": "pending", "note": "not in channel history; sending again"}
-                    if found is False
-                    else {"note": "unverifiable"}
-                )
-                await session.execute(
-                    update(Nudge)
-                    .where(Nudge.id == nudge.id, Nudge.status == "ambiguous")
-                    .values(**values)
-                )
-                await session.commit()
-            report.reconciled += found is not None
-            report.ambiguous += found is None
+            try:
+                await self._reconcile(nudge, report)
+            except Exception as error:  # this nudge stays ambiguous; the others go on
+                self._fault("reconciler", nudge, error, report)
+
+    async def _reconcile(self, nudge: Nudge, report: TickReport) -> None:
+        """Look an ambiguous channel post up in history: found is sent, missing is due again."""
+        coalition_channel = None if nudge.kind in DIRECT else await self._channel(nudge)
+        found = None
+        if coalition_channel is not None:
+            since = (nudge.due_at - timedelta(minutes=5)).timestamp()
+            found = await self.messenger.was_posted(coalition_channel, f"nudge-{nudge.id}", since)
+        async with self.db.sessions() as session:
+            values = (
+                {"status": "sent", "note": "found in channel history"}
+                if found
+                else {"status": "pending", "note": "not in channel history; sending again"}
+                if found is False
+                else {"note": "unverifiable"}
+            )
+            await session.execute(
+                update(Nudge)
+                .where(Nudge.id == nudge.id, Nudge.status == "ambiguous")
+                .values(**values)
+            )
+            await session.commit()
+        report.reconciled += found is not None
+        report.ambiguous += found is None
 
     async def _channel(self, nudge: Nudge) -> str | None:
         async with self.db.sessions() as session:

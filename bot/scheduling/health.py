@@ -37,6 +37,7 @@ from bot.domain.health import (
     team_median,
 )
 from bot.domain.hours import at_local, local_day
+from bot.scheduling.faults import Faults
 
 ASSESS_AT = time(8)
 
@@ -222,29 +223,50 @@ def _four_weeks(week: str) -> str:
     return f"{year}-Q{(int(number) - 1) // 4}"
 
 
-async def assess_due(db: Database, now: datetime) -> int:
-    """Read every coalition whose week is due; returns how many members were read."""
+def _read_coalition(
+    coalition: Coalition, facts: Evidence, now: datetime
+) -> tuple[list[HealthStanding], list[tuple[Coalition, Planned, str]], str | None]:
+    """One coalition's weekly reading: standings, messages, and its heaviest owner now."""
+    today = local_day(now, coalition.tz)
+    week = iso_week(today)
+    status = "skipped" if coalition.shadow or coalition.muted else "pending"
+    items = {m.user_id: len(facts.open_items.get(m.user_id, [])) for m in facts.members}
+    heavy = concentration(items, len(facts.members), coalition.heaviest_owner)
+    rows, planned = [], []
+    if heavy is not None:
+        planned.append(
+            (coalition, Planned("concentration", coalition.channel_id, week, now), status)
+        )
+    for member in facts.members:
+        row, messages = _read_member(member, facts, now, today, heavy)
+        rows.append(row)
+        planned += [(coalition, message, status) for message in messages]
+    return rows, planned, heaviest(items, len(facts.members))
+
+
+async def assess_due(db: Database, now: datetime, faults: Faults | None = None) -> int:
+    """Read every coalition whose week is due; returns how many members were read.
+
+    A coalition whose reading raises is logged and skipped until next week; the others go on.
+    """
+    faults = faults or Faults()
+    read = 0
     async with db.sessions() as session:
         candidates = [c for c in await session.scalars(select(Coalition)) if due(c, now)]
         coalitions = await _claim(session, candidates, now)
         evidence = await gather(session, coalitions, now) if coalitions else {}
         planned: list[tuple[Coalition, Planned, str]] = []
         for coalition in coalitions:
-            facts = evidence[coalition.id]
-            today = local_day(now, coalition.tz)
-            week = iso_week(today)
-            status = "skipped" if coalition.shadow or coalition.muted else "pending"
-            items = {m.user_id: len(facts.open_items.get(m.user_id, [])) for m in facts.members}
-            heavy = concentration(items, len(facts.members), coalition.heaviest_owner)
-            coalition.heaviest_owner = heaviest(items, len(facts.members))
-            if heavy is not None:
-                planned.append(
-                    (coalition, Planned("concentration", coalition.channel_id, week, now), status)
-                )
-            for member in facts.members:
-                row, messages = _read_member(member, facts, now, today, heavy)
-                session.add(row)
-                planned += [(coalition, message, status) for message in messages]
+            try:
+                rows, messages, heavy = _read_coalition(coalition, evidence[coalition.id], now)
+            except Exception as error:  # this coalition's data; the others go on
+                ids = {"team": coalition.team_id, "coalition": coalition.id}
+                faults.record("health reading", coalition.id, error, now, **ids)
+                continue
+            coalition.heaviest_owner = heavy
+            session.add_all(rows)
+            planned += messages
+            read += len(rows)
         await add_nudges(session, planned)
         await session.commit()
-    return sum(len(evidence[c.id].members) for c in coalitions)
+    return read

@@ -16,29 +16,60 @@ from bot.db.health_models import Activity, Departure, HealthStanding, OnCallRepo
 from bot.db.models import ChannelMembershipChange, Member
 from bot.db.personal_repo import HEALTH_NUDGES
 from bot.db.uow import Database
+from bot.scheduling.faults import Faults
 
 RETENTION = timedelta(days=90)
 
 
-async def purge(db: Database, now: datetime) -> int:
-    """Delete personal rows past the retention limit (every workspace); returns how many."""
+async def purge(db: Database, now: datetime, faults: Faults | None = None) -> int:
+    """Delete personal rows past the retention limit (every workspace); returns how many.
+
+    Each table is purged in its own transaction, so one that fails leaves the others done.
+    Raises `PurgeIncomplete` (after trying them all) when one failed, so it is tried again.
+    """
+    faults = faults or Faults()
     cutoff = now - RETENTION
     statements = (
-        delete(Activity).where(Activity.day < cutoff.date()),
-        delete(CheckIn).where(CheckIn.asked_at < cutoff),
-        delete(OnCallReport).where(OnCallReport.reported_at < cutoff),
-        delete(HealthStanding).where(HealthStanding.assessed_at < cutoff),
-        delete(Departure).where(Departure.left_at < cutoff),
-        delete(ChannelMembershipChange).where(ChannelMembershipChange.at < cutoff),
-        delete(Nudge).where(Nudge.kind.in_(HEALTH_NUDGES), Nudge.due_at < cutoff),
+        (Activity.__tablename__, delete(Activity).where(Activity.day < cutoff.date())),
+        (CheckIn.__tablename__, delete(CheckIn).where(CheckIn.asked_at < cutoff)),
+        (OnCallReport.__tablename__, delete(OnCallReport).where(OnCallReport.reported_at < cutoff)),
+        (
+            HealthStanding.__tablename__,
+            delete(HealthStanding).where(HealthStanding.assessed_at < cutoff),
+        ),
+        (Departure.__tablename__, delete(Departure).where(Departure.left_at < cutoff)),
+        (
+            ChannelMembershipChange.__tablename__,
+            delete(ChannelMembershipChange).where(ChannelMembershipChange.at < cutoff),
+        ),
+        (
+            Nudge.__tablename__,
+            delete(Nudge).where(Nudge.kind.in_(HEALTH_NUDGES), Nudge.due_at < cutoff),
+        ),
+        (
+            Member.__tablename__,
+            update(Member).where(Member.all_good_at < cutoff).values(all_good_at=None),
+        ),
     )
-    removed = 0
-    async with db.sessions() as session:
-        for statement in statements:
-            result = await session.execute(statement)
-            removed += int(getattr(result, "rowcount", 0) or 0)
-        await session.execute(
-            update(Member).where(Member.all_good_at < cutoff).values(all_good_at=None)
-        )
-        await session.commit()
+    removed, failed = 0, []
+    for table, statement in statements:
+        try:
+            async with db.sessions() as session:
+                result = await session.execute(statement)
+                await session.commit()
+        except Exception as error:  # this table; the others are still purged
+            faults.record("purge", table, error, now, table=table)
+            failed.append(table)
+            continue
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    if failed:
+        raise PurgeIncomplete(failed)
     return removed
+
+
+class PurgeIncomplete(Exception):
+    """Some tables could not be purged this time (each was logged)."""
+
+    def __init__(self, tables: list[str]) -> None:
+        super().__init__(", ".join(tables))
+        self.tables = tables

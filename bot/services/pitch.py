@@ -20,15 +20,11 @@ PITCH_DECISIONS = ("chartered", "deferred", "refused")
 MAX_EVIDENCE = 300
 
 
-async def experience(uow: UnitOfWork, asker: Asker, count: str) -> Outcome:
-    """A member declares how many incidents they have handled on call."""
-    if not count.isdigit() or int(count) > 10_000:
-        raise UsageError(
-            "Give a whole number of incidents you have handled, e.g. `/sre experience 12`."
-        )
+async def experience(uow: UnitOfWork, asker: Asker, count: int) -> Outcome:
+    """A member declares how many incidents they have handled on call (parsed at the edge)."""
     loaded = await load(uow, asker)
-    loaded.row(asker.user_id).incidents = int(count)
-    return Outcome(reply=Doc.text(f"Noted: {int(count)} incidents handled. Scars count here."))
+    loaded.row(asker.user_id).incidents = count
+    return Outcome(reply=Doc.text(f"Noted: {count} incidents handled. Scars count here."))
 
 
 async def readiness(uow: UnitOfWork, asker: Asker, answers: list[str], now: datetime) -> Outcome:

@@ -85,14 +85,6 @@ async def history(uow: UnitOfWork, asker: Asker) -> Outcome:
     return Outcome(reply=views.history(await uow.rollout.history(loaded.coalition)))
 
 
-def parse_day(word: str) -> date:
-    """A YYYY-MM-DD date, or a usage error."""
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise UsageError(f"`{word[:24]}` is not a date; write it as YYYY-MM-DD.") from None
-
-
 async def set_deadline(
     uow: UnitOfWork, asker: Asker, day: date, event: str, now: datetime
 ) -> Outcome:

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.db.beat_models import Nudge
-from bot.db.beat_repo import cadence, load_beats
+from bot.db.beat_repo import Beats, cadence, load_beats, troubles
+from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
-from bot.domain.cadence import WEEKDAYS, Cadence, parse_weekday
-from bot.domain.errors import UsageError
+from bot.domain.cadence import WEEKDAYS, Cadence
+from bot.domain.coalition import Role
+from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.domain.mentions import person
 from bot.messages import Doc, Outcome
@@ -21,22 +23,15 @@ from bot.views import beat as views
 
 HORIZON = timedelta(days=14)
 SHOWN = 12
+TROUBLES_SHOWN = 5
+Upcoming = list[tuple[datetime, str, str]]
 
 
 async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """The next nudges by time, and what sits in the outbox."""
+    """The next nudges by time, what sits in the outbox, and (to leads) what went wrong."""
     loaded = await load(uow, asker)
     coalition = loaded.coalition
-    beats = await load_beats(uow.session, now, only=coalition.id)
-    upcoming: list[tuple[datetime, str, str]] = []
-    for _, beat in beats:
-        planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
-        people = {p.user_id: p for p in beat.people}
-        for p in planned:
-            when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
-            if when is not None:
-                who = person(p.recipient) if p.kind in DIRECT else "the channel"
-                upcoming.append((when, p.kind, who))
+    upcoming, broken = _upcoming(await load_beats(uow.session, now, only=coalition.id), now)
     counts = dict(
         (
             await uow.session.execute(
@@ -46,40 +41,74 @@ async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
             )
         ).all()
     )
-    settings = _rhythm(cadence(coalition), coalition.tz, coalition.muted)
-    doc = views.schedule(
-        sorted(upcoming)[:SHOWN], counts.get("pending", 0), counts.get("ambiguous", 0), settings
+    leads = {m.user_id for m in loaded.members if m.role == Role.LEAD}
+    shown = await troubles(uow.session, coalition, TROUBLES_SHOWN) if asker.user_id in leads else []
+    outbox = views.Outbox(
+        waiting=counts.get("pending", 0),
+        unsure=counts.get("ambiguous", 0),
+        failed=counts.get("failed", 0),
+        troubles=tuple(_trouble(n) for n in shown),
     )
+    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken)
     return Outcome(reply=doc)
 
 
-def _rhythm(c: Cadence, tz: str, muted: bool) -> str:
-    text = (
-        f"weekly check-ins on {WEEKDAYS[c.checkin_day].title()}, twice a week inside "
-        f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
-        f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {tz}"
-    )
-    return text + (". *Muted*: nothing is sent." if muted else ".")
+def _upcoming(beats: Beats, now: datetime) -> tuple[Upcoming, str | None]:
+    """What the planner will send in the next two weeks, or why it cannot plan this coalition."""
+    if beats.broken:
+        return [], type(beats.broken[0][1]).__name__
+    upcoming: Upcoming = []
+    for _, beat in beats.ready:
+        try:
+            planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
+            people = {p.user_id: p for p in beat.people}
+            for p in planned:
+                when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
+                if when is not None:
+                    who = person(p.recipient) if p.kind in DIRECT else "the channel"
+                    upcoming.append((when, p.kind, who))
+        except Exception as error:  # the coalition's stored data; say so instead of failing
+            return [], type(error).__name__
+    return upcoming, None
 
 
-async def change(uow: UnitOfWork, asker: Asker, what: str, value: str, now: datetime) -> Outcome:
+def _trouble(nudge: Nudge) -> views.Trouble:
+    who = person(nudge.recipient) if nudge.kind in DIRECT else "the channel"
+    return views.Trouble(nudge.due_at, nudge.kind, who, nudge.status, nudge.note or "")
+
+
+def _rhythm(coalition: Coalition) -> str:
+    try:
+        c, day = cadence(coalition), WEEKDAYS[coalition.checkin_day]
+        text = (
+            f"weekly check-ins on {day.title()}, twice a week inside "
+            f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
+            f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {coalition.tz}"
+        )
+    except (DomainError, IndexError, TypeError):  # stored out of range; a lead can set it again
+        text = "the stored rhythm is out of range; a lead can set it again"
+    return text + (". *Muted*: nothing is sent." if coalition.muted else ".")
+
+
+async def change(
+    uow: UnitOfWork, asker: Asker, what: str, number: int, said: str, now: datetime
+) -> Outcome:
     """A lead changes the rhythm: digest or check-in weekday, near or final thresholds."""
     loaded = await load(uow, asker)
     loaded.lead(asker.user_id, "change the schedule")
     coalition = loaded.coalition
     if what in ("digest", "checkin"):
-        setattr(coalition, f"{what}_day", parse_weekday(value))
+        setattr(coalition, f"{what}_day", number)
     elif what in ("near", "final"):
-        weeks = int(value.rstrip("w")) if value.rstrip("w").isdigit() else 0
-        trial = {"near": coalition.near_weeks, "final": coalition.final_weeks, what: weeks}
+        trial = {"near": coalition.near_weeks, "final": coalition.final_weeks, what: number}
         Cadence(near_weeks=trial["near"], final_weeks=trial["final"])  # validates
-        setattr(coalition, f"{what}_weeks", weeks)
+        setattr(coalition, f"{what}_weeks", number)
     else:
         raise UsageError(
             "Usage: `/sre schedule digest|checkin <weekday>` or `/sre schedule near|final <weeks>`."
         )
-    uow.rollout.record(coalition, asker.user_id, "schedule", f"{what} {value}", now)
-    return Outcome(reply=Doc.text(f"Schedule changed: {what} {value}."), public=True)
+    uow.rollout.record(coalition, asker.user_id, "schedule", f"{what} {said}", now)
+    return Outcome(reply=Doc.text(f"Schedule changed: {what} {said}."), public=True)
 
 
 async def set_zone(uow: UnitOfWork, asker: Asker, tz: str, now: datetime) -> Outcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -160,19 +161,73 @@ def workshop_dm(topic: str, day: str) -> Doc:
     return Doc.text(f"Reminder: the workshop *{topic}* is tomorrow ({day}).")
 
 
+@dataclass(frozen=True)
+class Trouble:
+    """An outbox item that failed or may not have gone out, as the leads see it."""
+
+    due: datetime
+    kind: str
+    who: str
+    status: str  # "failed" or "ambiguous"
+    note: str
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """What waits, what is unsure and what failed; `troubles` (most recent first) for leads."""
+
+    waiting: int = 0
+    unsure: int = 0
+    failed: int = 0
+    troubles: tuple[Trouble, ...] = ()
+
+
+def _trouble_line(t: Trouble) -> str:
+    state = "failed" if t.status == "failed" else "may or may not have gone out"
+    reason = f": {t.note}" if t.note else ""
+    return f"{t.due:%a %Y-%m-%d %H:%M} UTC: {t.kind} to {t.who}, {state}{reason}"
+
+
+def _troubles(outbox: Outbox) -> list[Part]:
+    total = outbox.failed + outbox.unsure
+    if not outbox.troubles or not total:
+        return []
+    lines = [_trouble_line(t) for t in outbox.troubles]
+    if total > len(lines):
+        lines.append(f"and {total - len(lines)} more")
+    heading = Paragraph(f"*Not delivered* ({outbox.failed} failed, {outbox.unsure} unsure):")
+    return [heading, Bullets(tuple(lines))]
+
+
 def schedule(
-    upcoming: Sequence[tuple[datetime, str, str]], waiting: int, unsure: int, settings: str
+    upcoming: Sequence[tuple[datetime, str, str]],
+    outbox: Outbox,
+    settings: str,
+    broken: str | None = None,
 ) -> Doc:
-    """What will be sent next and when, and the coalition's rhythm."""
+    """What will be sent next and when, the coalition's rhythm, and what did not go out."""
     parts: list[Part] = [Heading("Schedule")]
     lines = tuple(f"{when:%a %Y-%m-%d %H:%M} UTC: {kind} to {who}" for when, kind, who in upcoming)
-    parts.append(Bullets(lines) if lines else Paragraph("Nothing planned in the next two weeks."))
+    if broken is not None:
+        parts.append(
+            Paragraph(
+                f"I cannot plan this coalition's messages: its stored data is out of range "
+                f"({broken}). No new messages are planned here until a lead sets it again "
+                "(e.g. `/sre deadline`); other coalitions are not affected."
+            )
+        )
+    elif lines:
+        parts.append(Bullets(lines))
+    else:
+        parts.append(Paragraph("Nothing planned in the next two weeks."))
     parts.append(Paragraph(f"*Rhythm*: {settings}"))
-    if waiting or unsure:
+    parts += _troubles(outbox)
+    if outbox.waiting or outbox.unsure or outbox.failed:
         parts.append(
             Note(
-                f"Outbox: {waiting} waiting to go out; {unsure} may or may not have "
-                "been delivered (Slack did not answer), so they are not sent again."
+                f"Outbox: {outbox.waiting} waiting to go out; {outbox.unsure} may or may not "
+                "have been delivered (Slack did not answer), so they are not sent again; "
+                f"{outbox.failed} failed."
             )
         )
     parts.append(
