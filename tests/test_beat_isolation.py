@@ -17,6 +17,7 @@ from bot.db.beat_models import Nudge
 from bot.db.health_models import Activity, HealthStanding
 from bot.db.models import Coalition
 from bot.db.uow import Database
+from bot.domain.mentions import person
 from bot.render.text import render
 from bot.router import Router
 from bot.scheduling.due import DueWork
@@ -198,7 +199,7 @@ async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
 def test_the_schedule_lists_what_did_not_go_out_most_recent_first_capped() -> None:
     start = datetime(2026, 3, 2, 9, 0)
     troubles = tuple(
-        Trouble(start - timedelta(hours=n), "checkin", f"<@U{n}>", status, note)
+        Trouble(start - timedelta(hours=n), "checkin", person(f"U{n}"), status, note)
         for n, (status, note) in enumerate(
             [("failed", "channel_not_found"), ("ambiguous", "Slack answered 503")] * 3
         )
