@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     slack_api_base_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"
+    backstage_base_url: str | None = None
+    backstage_token: SecretStr | None = None
 
     @field_validator("slack_api_base_url")
     @classmethod
@@ -27,7 +29,23 @@ class Settings(BaseSettings):
         # slack_sdk joins method names with urljoin: without the slash, "/api" would be dropped.
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator("backstage_base_url", mode="before")
+    @classmethod
+    def _backstage_url(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        url = value.strip().rstrip("/")
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError("BACKSTAGE_BASE_URL must start with http:// or https://")
+        return url or None
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "backstage_token",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
