@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("slack_install_scopes", mode="before")
+    @classmethod
+    def _blank_is_the_manifests(cls, value: object) -> object:
+        # An install asking for no scope at all would leave a bot that can do nothing.
+        return DEFAULT_INSTALL_SCOPES if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _one_mode_with_its_keys(self) -> Self:
         # Refused here, so a half-configured OAuth bot fails at start in one line, never later

@@ -7,6 +7,8 @@ Until the app's own wiring takes OAuth mode (issue 12's second half), this is th
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +17,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
+import jsonschema
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -26,12 +29,14 @@ from bot.db.uow import Database
 from bot.settings import Settings
 from bot.slack.oauth import OAuth, add_oauth_routes, build_oauth, send_welcome
 from bot.slack.token_cipher import new_key
+from bot.slack.uninstall import register_uninstall
 from tests.fakeslack import FakeSlack
 from tests.fakeworkspaces import CLIENT_ID, CLIENT_SECRET, FakeWorkspace
-from tests.slackapp import SIGNING_SECRET, signature_headers
+from tests.slackapp import _WRAPPER, SIGNING_SECRET, signature_headers
 
 KEY = new_key()
 COOKIE = "slack-app-oauth-state"
+_event_ids = itertools.count(1)
 
 
 def oauth_settings(fake: FakeSlack, **extra: Any) -> Settings:
@@ -78,6 +83,36 @@ class OAuthDriver:
         response = await self.redirect(state, code=code)
         assert response.status == 200, await response.text()
         return self.fake.workspaces.token_of(workspace.team_id or workspace.enterprise_id)
+
+    async def event(
+        self, team_id: str | None, event: dict[str, Any], enterprise_id: str | None = None
+    ) -> ClientResponse:
+        """A signed Events API delivery for `team_id` (checked against Slack's wrapper schema)."""
+        body = {
+            "token": "legacy",
+            "team_id": team_id or enterprise_id,
+            "enterprise_id": enterprise_id,
+            "api_app_id": "A0001",
+            "event": {"event_ts": "1700000000.000100", **event},
+            "type": "event_callback",
+            "event_id": f"Ev{next(_event_ids):08d}",
+            "event_time": 1700000000,
+            "authed_users": [f"UB{team_id}"],
+            "authorizations": [
+                {
+                    "enterprise_id": enterprise_id,
+                    "team_id": team_id,
+                    "user_id": f"UB{team_id}",
+                    "is_bot": True,
+                    "is_enterprise_install": team_id is None,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+        jsonschema.validate({k: v for k, v in body.items() if v is not None}, _WRAPPER)
+        text = json.dumps(body)
+        headers = {**signature_headers(text, int(time.time())), "Content-Type": "application/json"}
+        return await self.http.post("/slack/events", data=text, headers=headers)
 
     async def command(self, team_id: str, channel: str, user: str, text: str) -> ClientResponse:
         """A signed `/sre` slash command from `team_id`."""
@@ -139,6 +174,7 @@ async def oauth_app(
         process_before_response=True,
     )
     app.command("/sre")(_sre_listener(db))
+    register_uninstall(app, oauth.lifecycle, clock)
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))

@@ -16,7 +16,7 @@ from bot.db.installation_models import installations, oauth_states
 from bot.db.uow import Database
 from bot.messages import Doc, Post, ToChannel
 from bot.slack.messenger import SlackMessenger
-from bot.slack.workspaces import TeamMessengers
+from bot.slack.workspaces import InstalledWorkspaces, TeamMessengers
 from tests.fakeslack import FakeSlack
 from tests.fakeworkspaces import CLIENT_ID, FakeWorkspace
 from tests.oauthapp import OAuthDriver, oauth_app
@@ -322,3 +322,28 @@ async def test_no_token_is_ever_logged(
     assert "refresh_token" in str(fake.calls_to("oauth.v2.access")[-1].params)
     for secret in secrets:
         assert secret not in logged
+
+
+async def test_a_refresh_another_replica_just_made_is_used_not_parked(
+    driver: OAuthDriver, fake: FakeSlack, db: Database, clock: ManualClock
+) -> None:
+    old = await driver.install(_workspace(ONE, rotating=True, expires_in=600))
+    fake.workspaces.expire(old)
+    store = driver.oauth.store
+    stale = await store.async_find_installation(enterprise_id=None, team_id="T0ONE")
+    other = InstalledWorkspaces(store, driver.oauth.lifecycle, driver.oauth.tokens.rotator, clock)
+    refreshed_elsewhere = (await other.token_for("T0ONE")).token  # replica A refreshes first
+    reads = iter([stale])
+    find = store.async_find_installation
+
+    async def stale_first(**kwargs: object) -> object:  # replica B had read it just before
+        return next(reads, None) or await find(**kwargs)  # type: ignore[arg-type]
+
+    driver.oauth.store.async_find_installation = stale_first  # type: ignore[method-assign]
+    found = await driver.oauth.tokens.token_for("T0ONE")
+
+    assert found.token == refreshed_elsewhere != old
+    assert (await driver.oauth.lifecycle.standing("T0ONE")).blocked is None
+    assert [c.params.get("grant_type") for c in fake.calls_to("oauth.v2.access")] == [
+        None, "refresh_token", "refresh_token",
+    ]  # fmt: skip

@@ -81,3 +81,13 @@ def test_the_cipher_opens_what_it_sealed_with_any_of_its_keys() -> None:
     assert "xoxb" not in str(caught.value)
     with pytest.raises(TokenKeyError):
         TokenCipher([new]).open("xoxb-plain-text-token")
+
+
+def test_a_blank_scope_list_is_the_manifests() -> None:
+    assert _settings(slack_install_scopes=" ").install_scopes == _settings().install_scopes
+
+
+def test_every_setting_is_in_env_example(repo_root: Path) -> None:
+    example = (repo_root / ".env.example").read_text()
+    missing = [name for name in Settings.model_fields if f"{name.upper()}=" not in example]
+    assert missing == []

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, Table, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import func, insert, select, update
 
 from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
 from bot.db.installation_models import bots, oauth_states
 from bot.db.models import Workspace
 from bot.db.schema import Base
-from bot.db.types import UTCDateTime
 from bot.db.uow import Database
 from bot.db.workspace_lifecycle import (
     GLOBAL_TABLES,
@@ -24,60 +21,16 @@ from bot.db.workspace_lifecycle import (
     stop_pending,
     workspace_tables,
 )
+from tests.workspace_rows import fill_workspace, rows_of_team
 
 GONE, KEPT = "T0GONE", "T0KEPT"
 GRACE = timedelta(days=30)
 
 
-def _value(table: Table, column: Any, team: str, now: datetime, ids: dict[str, int]) -> Any:
-    """A value for any column, tied to `team` (parents are the team's own rows)."""
-    for key in column.foreign_keys:
-        return team if key.column.name == "team_id" else ids[key.column.table.name]
-    if isinstance(column.type, UTCDateTime):
-        return now
-    if isinstance(column.type, DateTime):
-        return now.replace(tzinfo=None)  # slack_sdk's tables are naive UTC
-    python = column.type.python_type
-    if python is str:
-        length = getattr(column.type, "length", None) or 64
-        return f"{team}-{column.name}"[-length:]
-    return {int: 1, bool: False, float: 0.5, date: now.date()}[python]
-
-
-async def _fill(conn: AsyncConnection, team: str, now: datetime) -> None:
-    """One row for `team` in every table that carries team_id, parents first (required columns
-    only: a workspace so filled stands clear)."""
-    ids: dict[str, int] = {}
-    for table in Base.metadata.sorted_tables:
-        if "team_id" not in table.c:
-            continue
-        row = {
-            c.name: team if c.name == "team_id" else _value(table, c, team, now, ids)
-            for c in table.columns
-            if c.name == "team_id"
-            or not (c.nullable or (c.primary_key and isinstance(c.type, Integer)))
-        }
-        statement = insert(table).values(row)
-        if "id" in table.c:
-            ids[table.name] = (await conn.execute(statement.returning(table.c.id))).scalar_one()
-        else:
-            await conn.execute(statement)
-
-
-async def _rows_of(db: Database, team: str) -> dict[str, int]:
-    async with db.engine.connect() as conn:
-        return {
-            t.name: (
-                await conn.execute(select(func.count()).select_from(t).where(t.c.team_id == team))
-            ).scalar_one()
-            for t in workspace_tables()
-        }
-
-
 async def _two_workspaces(db: Database, clock: ManualClock) -> None:
     async with db.engine.begin() as conn:
-        await _fill(conn, GONE, clock.now())
-        await _fill(conn, KEPT, clock.now())
+        await fill_workspace(conn, GONE, clock.now())
+        await fill_workspace(conn, KEPT, clock.now())
 
 
 async def _nudge_states(db: Database, team: str) -> dict[str, str]:
@@ -121,17 +74,17 @@ async def test_forgetting_a_workspace_leaves_none_of_its_rows_and_all_of_the_oth
     db: Database, clock: ManualClock
 ) -> None:
     await _two_workspaces(db, clock)
-    before = await _rows_of(db, KEPT)
+    before = await rows_of_team(db, KEPT)
     assert all(count == 1 for count in before.values()), before
-    assert all(count == 1 for count in (await _rows_of(db, GONE)).values())
+    assert all(count == 1 for count in (await rows_of_team(db, GONE)).values())
 
     async with db.sessions() as session:
         deleted = await forget_workspace(session, GONE)
         await session.commit()
 
     assert set(deleted.values()) == {1}
-    assert set((await _rows_of(db, GONE)).values()) == {0}
-    assert await _rows_of(db, KEPT) == before
+    assert set((await rows_of_team(db, GONE)).values()) == {0}
+    assert await rows_of_team(db, KEPT) == before
 
 
 async def test_uninstall_stops_the_workspaces_nudges_at_once_and_unhooks_its_install(
@@ -153,10 +106,10 @@ async def test_uninstall_stops_the_workspaces_nudges_at_once_and_unhooks_its_ins
     assert await _nudge_states(db, KEPT) == {
         f"{KEPT}-slot": "sent", "a-pending": "pending", "b-claimed": "claimed", "c-sent": "sent",
     }  # fmt: skip
-    rows = await _rows_of(db, GONE)
+    rows = await rows_of_team(db, GONE)
     assert rows["slack_installations"] == rows["slack_bots"] == 0  # its tokens are gone now
     assert rows["coalitions"] == 1  # its data waits out the grace period
-    assert (await _rows_of(db, KEPT))["slack_bots"] == 1
+    assert (await rows_of_team(db, KEPT))["slack_bots"] == 1
     assert (await lifecycle.standing(GONE)).blocked == "uninstalled"
     assert (await lifecycle.standing(KEPT)).blocked is None
 
@@ -165,17 +118,17 @@ async def test_after_the_grace_period_nothing_of_it_is_left(
     db: Database, clock: ManualClock
 ) -> None:
     await _two_workspaces(db, clock)
-    kept = await _rows_of(db, KEPT)
+    kept = await rows_of_team(db, KEPT)
     lifecycle = WorkspaceLifecycle(db.sessions)
     await lifecycle.uninstalled(
         team_id=GONE, enterprise_id=None, is_enterprise_install=False, now=clock.now()
     )
 
     assert await lifecycle.purge(clock.advance(GRACE - timedelta(minutes=1)), GRACE) == []
-    assert (await _rows_of(db, GONE))["coalitions"] == 1
+    assert (await rows_of_team(db, GONE))["coalitions"] == 1
     assert await lifecycle.purge(clock.advance(timedelta(minutes=1)), GRACE) == [GONE]
-    assert set((await _rows_of(db, GONE)).values()) == {0}
-    assert await _rows_of(db, KEPT) == kept
+    assert set((await rows_of_team(db, GONE)).values()) == {0}
+    assert await rows_of_team(db, KEPT) == kept
 
 
 async def test_a_reinstall_within_the_grace_period_finds_its_coalitions_again(
@@ -192,7 +145,7 @@ async def test_a_reinstall_within_the_grace_period_finds_its_coalitions_again(
 
     assert first  # its install rows went with the uninstall: the installer is greeted again
     assert await lifecycle.purge(clock.advance(GRACE * 2), GRACE) == []
-    assert (await _rows_of(db, GONE))["coalitions"] == 1
+    assert (await rows_of_team(db, GONE))["coalitions"] == 1
     assert (await lifecycle.standing(GONE)).blocked is None
 
 
@@ -241,7 +194,9 @@ async def test_an_org_wide_uninstall_reaches_every_workspace_of_the_org(
             select(func.count()).select_from(bots).where(bots.c.enterprise_id == "E0ORG")
         )
     assert org_rows == 0
-    assert (await _rows_of(db, GONE))["slack_bots"] == 1  # its own, team-level row is not the org's
+    assert (await rows_of_team(db, GONE))[
+        "slack_bots"
+    ] == 1  # its own, team-level row is not the org's
 
 
 async def test_stop_pending_touches_only_that_workspace(db: Database, clock: ManualClock) -> None:

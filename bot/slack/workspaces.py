@@ -123,23 +123,35 @@ class InstalledWorkspaces:
         if installation is None:
             return TeamToken(team_id, reason="not installed")
         try:
-            refreshed = await self.rotator.perform_token_rotation(
-                installation=installation,
-                minutes_before_expiration=int(self.refresh_before.total_seconds() // 60),
-            )
+            refreshed = await self._refreshed(installation)
         except SlackTokenRotationError as error:
             reason = str(error.api_error.response.get("error") or "refused")
+            if reason == "invalid_refresh_token":
+                # A refresh token is good once: another replica (or a request) may have just
+                # used it. Its new token is in the store then; park only if nothing changed.
+                again = await self._installation(team_id, enterprise)
+                if again is not None and again.bot_refresh_token != installation.bot_refresh_token:
+                    return TeamToken(team_id, again.bot_token)
             if parking_error(reason) or reason == "invalid_refresh_token":
                 await self.park(team_id, reason)
             return TeamToken(team_id, reason=f"token refresh failed: {reason}")
         except (TimeoutError, aiohttp.ClientError) as error:
             return TeamToken(team_id, reason=f"token refresh failed: {type(error).__name__}")
         if refreshed is not None:
-            await self.store.async_save(refreshed)
             installation = refreshed
         if installation.bot_token is None:
             return TeamToken(team_id, reason="installed without a bot token")
         return TeamToken(team_id, installation.bot_token)
+
+    async def _refreshed(self, installation: Installation) -> Installation | None:
+        """The installation with new tokens, saved, when its own expire soon; else None."""
+        refreshed = await self.rotator.perform_token_rotation(
+            installation=installation,
+            minutes_before_expiration=int(self.refresh_before.total_seconds() // 60),
+        )
+        if refreshed is not None:
+            await self.store.async_save(refreshed)
+        return refreshed
 
     async def _installation(self, team_id: str, enterprise_id: str | None) -> Installation | None:
         """The workspace's own install, else its org's org-wide one; checked to be for it."""
