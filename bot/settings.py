@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from typing import Self
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./sre-coach.db"
+# The bot scopes of manifest.json (tests/test_manifest.py keeps the two the same).
+DEFAULT_INSTALL_SCOPES = (
+    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,"
+    "reactions:read,users:read"
+)
 
 
 class Settings(BaseSettings):
     """Every setting the bot reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # hide_input_in_errors: a refused setting's error would otherwise quote every input, tokens too.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = DEFAULT_DATABASE_URL
     slack_bot_token: SecretStr | None = None
@@ -22,6 +33,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     backstage_base_url: str | None = None
     backstage_token: SecretStr | None = None
+    # OAuth (many workspaces): set the client id and secret instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_token_keys: SecretStr | None = None  # Fernet keys, comma-separated, newest first
+    slack_redirect_uri: str | None = None
+    slack_install_scopes: str = DEFAULT_INSTALL_SCOPES
+    uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator("slack_api_base_url")
     @classmethod
@@ -44,11 +62,65 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "slack_app_token",
         "backstage_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_token_keys",
+        "slack_redirect_uri",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_install_scopes", mode="before")
+    @classmethod
+    def _blank_is_the_manifests(cls, value: object) -> object:
+        # An install asking for no scope at all would leave a bot that can do nothing.
+        return DEFAULT_INSTALL_SCOPES if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _one_mode_with_its_keys(self) -> Self:
+        # Refused here, so a half-configured OAuth bot fails at start in one line, never later
+        # with a token stored in plain text.
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            raise ValueError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set together or not at all"
+            )
+        if self.oauth_mode and self.slack_bot_token is not None:
+            raise ValueError(
+                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "(OAuth, many workspaces), not both"
+            )
+        if self.oauth_mode and not self.token_keys:
+            raise ValueError(
+                "OAuth mode needs SLACK_TOKEN_KEYS to encrypt the stored tokens "
+                "(make a key with `python -m bot.tokens new-key`)"
+            )
+        for position, key in enumerate(self.token_keys, 1):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ValueError(
+                    f"SLACK_TOKEN_KEYS: key {position} is not a Fernet key "
+                    "(44 characters of url-safe base64)"
+                ) from None
+        return self
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Many workspaces through the OAuth install flow, rather than one `SLACK_BOT_TOKEN`."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
+    def token_keys(self) -> list[str]:
+        """The Fernet keys of `SLACK_TOKEN_KEYS`, newest (the one that encrypts) first."""
+        text = self.slack_token_keys.get_secret_value() if self.slack_token_keys else ""
+        return [key.strip() for key in text.split(",") if key.strip()]
+
+    @property
+    def install_scopes(self) -> list[str]:
+        """The bot scopes asked for at install."""
+        return [scope.strip() for scope in self.slack_install_scopes.split(",") if scope.strip()]
 
     @property
     def socket_mode(self) -> bool:
@@ -63,6 +135,10 @@ class Settings(BaseSettings):
         else:
             needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
         return [name for name, value in needed.items() if value is None]
+
+    def missing_for_oauth(self) -> list[str]:
+        """Names of the settings OAuth mode needs (its install pages are served over HTTP)."""
+        return [] if self.slack_signing_secret is not None else ["SLACK_SIGNING_SECRET"]
 
     @property
     def has_slack_tokens(self) -> bool:

@@ -19,6 +19,9 @@ the ``files.getUploadURLExternal`` -> upload -> ``files.completeUploadExternal``
 ``FakeSlack.fail_next`` injects rate limits, HTTP errors, Slack errors and slow answers;
 ``FakeSlack.hold`` keeps calls in flight until the test lets each one be answered (slowness
 under the test's control, without waiting real seconds).
+``FakeSlack.workspaces`` (``tests/fakeworkspaces.py``) installs workspaces over OAuth
+(``oauth.v2.access``: code exchange and token refresh) and, once it has issued a token, checks
+every call's token: unknown, expired or another team's are refused as Slack would.
 
 Usage::
 
@@ -44,6 +47,8 @@ from types import TracebackType
 from typing import Any, Final
 
 from aiohttp import web
+
+from tests.fakeworkspaces import FakeWorkspaces
 
 __all__ = [
     "DEFAULT_SPEC_PATH",
@@ -244,6 +249,8 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: list[Held] = []
         self._files: dict[str, dict[str, Any]] = {}
+        self.workspaces = FakeWorkspaces(self.violations)
+        """Installs and tokens per team (OAuth mode): see ``tests/fakeworkspaces.py``."""
         self._ts_counter = itertools.count(1)
         self._id_counter = itertools.count(1)
         self._origin = ""
@@ -431,6 +438,18 @@ class FakeSlack:
                 }
             )
 
+        refusal = self.workspaces.refusal(method, call.token, params)
+        if refusal is not None:  # a token Slack would not take, or another team's
+            self.failed_calls.append(call)
+            await self._notify()
+            return web.json_response({"ok": False, "error": refusal})
+        if method == "oauth.v2.access":  # needs the Basic credentials, not just the params
+            self.calls.append(call)
+            await self._notify()
+            return web.json_response(
+                self.workspaces.access(params, request.headers.get("Authorization"))
+            )
+
         failure = self._take_failure(method)
         if failure is not None:
             if failure.status == 200 and failure.error is None:
@@ -530,7 +549,11 @@ class FakeSlack:
             problems.append(f"{call.method}: needs an app-level token (xapp-...)")
         if request.content_type == "application/json" and not spec.accepts_json:
             problems.append(f"{call.method}: does not accept application/json bodies per spec")
-        for name in sorted(spec.required):
+        required = spec.required
+        if call.method == "oauth.v2.access" and call.params.get("grant_type") == "refresh_token":
+            # Token rotation (2021) renews with a refresh token instead of a code.
+            required = (required - {"code"}) | {"refresh_token"}
+        for name in sorted(required):
             if _missing(call.params.get(name)):
                 problems.append(f"{call.method}: missing required parameter '{name}'")
         if call.method == "conversations.open" and all(
@@ -587,7 +610,7 @@ class FakeSlack:
             "user": BOT_USER_ID,
             "bot_id": BOT_ID,
             "app_id": APP_ID,
-            "team": TEAM_ID,
+            "team": self.workspaces.team_of(call.token) or TEAM_ID,
             "text": call.params.get("text", ""),
             "ts": ts,
         }
@@ -599,6 +622,9 @@ class FakeSlack:
         return message
 
     def _auth_test(self, call: SlackCall) -> dict[str, Any]:
+        issued = self.workspaces.auth_test(call.token)
+        if issued is not None:
+            return issued
         return {
             "ok": True,
             "url": "https://sre-coalition.slack.com/",

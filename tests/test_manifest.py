@@ -37,6 +37,8 @@ BOT_EVENTS = {
     "message.channels",
     "app_home_opened",
     "reaction_added",
+    "app_uninstalled",  # the workspace's data lifecycle (bot/slack/uninstall.py)
+    "tokens_revoked",
 }
 BOT_SCOPES = {
     "commands",  # /sre
@@ -161,3 +163,12 @@ def test_scopes_are_exactly_the_needed_ones(manifest: dict[str, Any]) -> None:
         f"missing: {sorted(BOT_SCOPES - set(bot))}, not needed: {sorted(set(bot) - BOT_SCOPES)}"
     )
     assert set(scopes) == {"bot"}, "no user or optional scopes are needed"
+
+
+def test_oauth_redirect_and_token_rotation(manifest: dict[str, Any]) -> None:
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        REQUEST_URL.replace("/slack/events", "/slack/oauth_redirect")
+    ]
+    # Off: a rotating token lives 12 hours, and single-workspace mode's SLACK_BOT_TOKEN cannot
+    # be refreshed; Slack cannot turn rotation off again (README: "Many workspaces").
+    assert manifest["settings"]["token_rotation_enabled"] is False

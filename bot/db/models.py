@@ -25,12 +25,21 @@ class Base(DeclarativeBase):
 
 
 class Workspace(Base):
-    """A Slack workspace (team) the bot serves."""
+    """A Slack workspace (team) the bot serves, and where it stands (bot/db/workspace_lifecycle.py).
+
+    `uninstalled_at`: the app was removed; its data is deleted after the grace period unless it
+    is installed again. `parked_at`: its token stopped working (invalid_auth, account_inactive);
+    nothing is sent for it until it is installed again.
+    """
 
     __tablename__ = "workspaces"
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))  # its Enterprise Grid org
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    parked_reason: Mapped[str | None] = mapped_column(String(40))
 
 
 class Coalition(Base):

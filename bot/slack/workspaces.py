@@ -1,0 +1,192 @@
+"""Each workspace's token for the work done outside a request (the scheduler, the health jobs).
+
+A request gets its token from Bolt's authorization; a nudge carries only its `team_id`, so the
+senders ask a directory here: once per workspace per tick (`fresh_tick()`), refreshing a
+rotating token before it expires, and never with another workspace's token. A workspace that
+is uninstalled, parked or not installed gets no token, with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+import aiohttp
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store.models.installation import Installation
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from bot.db.workspace_lifecycle import WorkspaceLifecycle, parking_error
+from bot.slack.installations import EncryptedInstallationStore
+from bot.slack.messenger import SlackMessenger
+
+log = logging.getLogger(__name__)
+
+REFRESH_BEFORE = timedelta(minutes=120)
+"""A rotating token is refreshed when it has less than this left (Slack's live 12 hours)."""
+
+
+@dataclass(frozen=True)
+class TeamToken:
+    """A workspace's bot token, or why there is none."""
+
+    team_id: str
+    token: str | None = field(default=None, repr=False)
+    reason: str = ""
+
+
+class TokenDirectory(Protocol):
+    """Where the senders outside a request get a workspace's token."""
+
+    def fresh_tick(self) -> None:
+        """Forget what was looked up: the next tick asks again."""
+        ...
+
+    async def token_for(self, team_id: str, enterprise_id: str | None = None) -> TeamToken:
+        """The workspace's token, or the reason it has none."""
+        ...
+
+    async def park(self, team_id: str, reason: str) -> int:
+        """Slack refused the workspace's token for good: send nothing more for it."""
+        ...
+
+
+class SingleWorkspace:
+    """Single-workspace mode: the one configured token, for the one team it belongs to."""
+
+    def __init__(self, token: str, team_id: str) -> None:
+        self._token, self.team_id = token, team_id
+
+    def fresh_tick(self) -> None:
+        """Nothing is cached: the token is fixed."""
+
+    async def token_for(self, team_id: str, enterprise_id: str | None = None) -> TeamToken:
+        """The configured token for its own team; nothing for any other."""
+        if team_id != self.team_id:
+            return TeamToken(team_id, reason="not the configured workspace")
+        return TeamToken(team_id, self._token)
+
+    async def park(self, team_id: str, reason: str) -> int:
+        """Nothing to park: with a dead SLACK_BOT_TOKEN the whole bot needs a new one."""
+        log.error("Slack refused SLACK_BOT_TOKEN (%s)", reason)
+        return 0
+
+
+class InstalledWorkspaces:
+    """OAuth mode: tokens from the installation store, per workspace, cached per tick."""
+
+    def __init__(
+        self,
+        store: EncryptedInstallationStore,
+        lifecycle: WorkspaceLifecycle,
+        rotator: AsyncTokenRotator,
+        clock: Clock,
+        refresh_before: timedelta = REFRESH_BEFORE,
+    ) -> None:
+        self.store, self.lifecycle, self.rotator, self.clock = store, lifecycle, rotator, clock
+        self.refresh_before = refresh_before
+        self._tick: dict[str, TeamToken] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def fresh_tick(self) -> None:
+        """Forget this tick's look-ups."""
+        self._tick.clear()
+
+    async def token_for(self, team_id: str, enterprise_id: str | None = None) -> TeamToken:
+        """The workspace's token, looked up (and refreshed if need be) once per tick."""
+        known = self._tick.get(team_id)
+        if known is not None:
+            return known
+        # One look-up per workspace at a time, so concurrent senders refresh a token once.
+        async with self._locks.setdefault(team_id, asyncio.Lock()):
+            known = self._tick.get(team_id)
+            if known is None:
+                known = self._tick[team_id] = await self._look_up(team_id, enterprise_id)
+        return known
+
+    async def park(self, team_id: str, reason: str) -> int:
+        """Park the workspace: its pending nudges stop; no token until it is installed again."""
+        self._tick[team_id] = TeamToken(team_id, reason=f"parked: {reason}")
+        return await self.lifecycle.park(team_id, reason, self.clock.now())
+
+    async def _look_up(self, team_id: str, enterprise_id: str | None) -> TeamToken:
+        standing = await self.lifecycle.standing(team_id)
+        if standing.blocked is not None:
+            return TeamToken(team_id, reason=standing.blocked)
+        enterprise = enterprise_id or standing.enterprise_id
+        installation = await self._installation(team_id, enterprise)
+        if installation is None:
+            return TeamToken(team_id, reason="not installed")
+        try:
+            refreshed = await self._refreshed(installation)
+        except SlackTokenRotationError as error:
+            reason = str(error.api_error.response.get("error") or "refused")
+            if reason == "invalid_refresh_token":
+                # A refresh token is good once: another replica (or a request) may have just
+                # used it. Its new token is in the store then; park only if nothing changed.
+                again = await self._installation(team_id, enterprise)
+                if again is not None and again.bot_refresh_token != installation.bot_refresh_token:
+                    return TeamToken(team_id, again.bot_token)
+            if parking_error(reason) or reason == "invalid_refresh_token":
+                await self.park(team_id, reason)
+            return TeamToken(team_id, reason=f"token refresh failed: {reason}")
+        except (TimeoutError, aiohttp.ClientError) as error:
+            return TeamToken(team_id, reason=f"token refresh failed: {type(error).__name__}")
+        if refreshed is not None:
+            installation = refreshed
+        if installation.bot_token is None:
+            return TeamToken(team_id, reason="installed without a bot token")
+        return TeamToken(team_id, installation.bot_token)
+
+    async def _refreshed(self, installation: Installation) -> Installation | None:
+        """The installation with new tokens, saved, when its own expire soon; else None."""
+        refreshed = await self.rotator.perform_token_rotation(
+            installation=installation,
+            minutes_before_expiration=int(self.refresh_before.total_seconds() // 60),
+        )
+        if refreshed is not None:
+            await self.store.async_save(refreshed)
+        return refreshed
+
+    async def _installation(self, team_id: str, enterprise_id: str | None) -> Installation | None:
+        """The workspace's own install, else its org's org-wide one; checked to be for it."""
+        own = await self.store.async_find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=False
+        )
+        if own is not None and own.team_id == team_id:
+            return own
+        if enterprise_id is None:
+            return None
+        org = await self.store.async_find_installation(
+            enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
+        )
+        if org is not None and org.is_enterprise_install and org.enterprise_id == enterprise_id:
+            return org
+        return None
+
+
+class TeamMessengers:
+    """A messenger per workspace for the scheduler, each with that workspace's own token."""
+
+    def __init__(self, tokens: TokenDirectory, base_url: str) -> None:
+        self.tokens, self.base_url = tokens, base_url
+
+    def fresh_tick(self) -> None:
+        """Start a tick: tokens are looked up again."""
+        self.tokens.fresh_tick()
+
+    async def for_team(self, team_id: str) -> SlackMessenger | TeamToken:
+        """The workspace's messenger, or (a `TeamToken` without token) why there is none."""
+        found = await self.tokens.token_for(team_id)
+        if found.token is None:
+            return found
+        # No retries: the scheduler must never re-post blindly; it reschedules 429s itself.
+        client = AsyncWebClient(
+            token=found.token, base_url=self.base_url, timeout=10, retry_handlers=[]
+        )
+        return SlackMessenger(client)
