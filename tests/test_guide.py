@@ -14,6 +14,7 @@ from bot.guide.fusion import judge, ranks
 from bot.guide.index import Scores
 from bot.guide.library import Library, LibraryError, check_library, load_library
 from bot.guide.ranking import Context, Guide
+from bot.guide.text import TypoFixer
 
 CONTENT = Library.default_directory()
 SUMMARY = "A first sentence about the topic. A second sentence with advice."
@@ -372,3 +373,20 @@ def test_the_encoder_breaks_a_lexical_near_tie() -> None:
 
 def test_ranks_are_descending_positions() -> None:
     assert list(ranks(np.array([0.2, 0.9, 0.5]))) == [2.0, 0.0, 1.0]
+
+
+# --- typo repair -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "repaired"),
+    [
+        ("lunch", "lunch"),  # an English word, though one letter from the library's "launch"
+        ("shoes", "shoes"),
+        ("circut", "circuit"),
+        ("atlasian", "atlassian"),
+    ],
+)
+def test_typo_repair_fixes_misspellings_but_not_english_words(word: str, repaired: str) -> None:
+    fixer = TypoFixer(["launch", "circuit", "atlassian", "shores"], set())
+    assert fixer.fix(word) == repaired
