@@ -357,11 +357,18 @@ def test_both_rankings_agreeing_clear_a_lower_lexical_bar() -> None:
     assert list(confident) == [True, False, False]
 
 
-def test_a_partly_matched_alias_needs_the_encoders_favour() -> None:
+def test_a_partly_matched_alias_needs_the_encoder_to_be_sure() -> None:
     scores = _scores([7.0, 1.0, 0.0], [0.3, 0.1, 0.0], alias=[True, False, False])
     assert judge(scores, None).confident[0]
-    assert not judge(scores, np.array([0.6, 0.7, 0.2])).confident[0]
-    assert judge(scores, np.array([0.7, 0.6, 0.2])).confident[0]
+    assert not judge(scores, np.array([0.5, 0.3, 0.2])).confident[0]  # plausible, not sure
+    assert judge(scores, np.array([0.65, 0.3, 0.2])).confident[0]
+
+
+def test_the_encoders_sure_favourite_answers_without_the_lexical_bar() -> None:
+    scores = _scores([0.5, 0.0, 0.0], [0.1, 0.0, 0.0])  # "oncall is killing us"
+    assert not judge(scores, None).confident.any()
+    assert list(judge(scores, np.array([0.2, 0.65, 0.3])).confident) == [False, True, False]
+    assert not judge(scores, np.array([0.2, 0.55, 0.3])).confident.any()
 
 
 def test_the_encoder_breaks_a_lexical_near_tie() -> None:
