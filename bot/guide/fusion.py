@@ -108,6 +108,7 @@ def judge(scores: Scores, semantic: Vector | None) -> Judgement:
         & (scores.coverage >= AGREE_COVERAGE)
         & (scores.relevance >= AGREE_SCORE)
         & (semantic >= AGREE_COSINE)
+        & (backed | ~scores.alias)  # a name pulls a sentence's vector towards its entry
     )
     confident = (lexical & plausible) | (sure & (semantic_rank == 0)) | agree
     fused = (1 - SEMANTIC_WEIGHT) * _scaled(scores.relevance) + SEMANTIC_WEIGHT * _scaled(semantic)
