@@ -7,6 +7,7 @@ Per set: top-1 accuracy (the confident answer is an expected entry), top-3 accur
 entry is among the up-to-3 entries the reply names: the answer and its related reading, or the
 closest topics of a decline), the share of no-match questions declined, and p50/p99 latency of
 one answer. Exits 1 when a set misses an aim (top-1 0.92, top-3 0.97, declined 0.90, p99 10 ms).
+The header line gives the one-minute load average: on a shared machine latency follows it.
 """
 
 from __future__ import annotations

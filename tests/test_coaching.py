@@ -168,6 +168,7 @@ async def test_an_answer_names_its_sources(router: Router) -> None:
 async def test_an_answer_in_another_step_has_no_why_now(router: Router) -> None:
     await router.command(asker("U1"), "join")
     await router.command(asker("U2"), "join pm")
+    await router.command(asker("U1"), "role <@U2> pm")  # a PM granted: no open PM risk
     await router.command(asker("U3"), "join")
     answer = await mention(router, "what happened at Zalando in 2016?")
     assert "Why this now" not in answer
