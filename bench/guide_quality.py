@@ -7,10 +7,12 @@ Per set: top-1 accuracy (the confident answer is an expected entry), top-3 accur
 entry is among the up-to-3 entries the reply names: the answer and its related reading, or the
 closest topics of a decline), the share of no-match questions declined, and p50/p99 latency of
 one answer. Exits 1 when a set misses an aim (top-1 0.92, top-3 0.97, declined 0.90, p99 10 ms).
+The header line gives the one-minute load average: on a shared machine latency follows it.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -125,8 +127,9 @@ def main(argv: list[str]) -> int:
     encoder = None if "--lexical" in argv else load_encoder()
     guide = Guide(load_library(Library.default_directory()), encoder)
     ready = (time.perf_counter() - start) * 1000
-    mode = "BM25 only" if encoder is None else "hybrid (BM25 + encoder)"
-    print(f"ranking: {mode}; guide ready in {ready:.0f} ms\n")
+    mode = "BM25 only" if encoder is None else "hybrid (BM25 + MiniLM encoder)"
+    load = os.getloadavg()[0]  # latency on a shared machine depends on what else runs
+    print(f"ranking: {mode}; guide ready in {ready:.0f} ms; load average {load:.1f}\n")
     print(HEADER)
     results = [measure(guide, question_set(name)) for name in names]
     for result in results:

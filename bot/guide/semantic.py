@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.guide.encoder import Encoder, prepare
+from bot.guide.encoder import Encoder
 from bot.guide.entries import Entry
 from bot.guide.index import Vector
+from bot.guide.text import terms, tokenize
+from bot.guide.vectors import encode_cached
 
 MIN_VIEW_WORDS = 2
 
@@ -16,17 +18,17 @@ MIN_VIEW_WORDS = 2
 def views(entry: Entry) -> list[str]:
     """The short texts that say what an entry answers: title, summary, aliases, phrasings.
 
-    The body is left out: its many specific lines match loosely related questions and, in
-    a mean of static token vectors, blur more than they add. So are texts of one content
-    word ("who should join" is `join`): any question holding that word would sit close to it,
-    and naming an entry is the lexical side's job.
+    The body is left out: its many specific lines match loosely related questions (on the
+    dev set they cost more answers than they found). So are texts of one content word ("who
+    should join" is `join`): any question holding that word would sit close to it, and naming
+    an entry is the lexical side's job.
     """
     texts = [entry.title, entry.summary, *entry.aliases, *entry.asked]
-    return [t for t in texts if len(prepare(t).split()) >= MIN_VIEW_WORDS]
+    return [t for t in texts if len(terms(tokenize(t))) >= MIN_VIEW_WORDS]
 
 
 class SemanticIndex:
-    """Every entry's views as unit vectors, computed at start; a question costs one encode."""
+    """Every entry's views as unit vectors, made at start (or read back); a question: one encode."""
 
     def __init__(self, entries: Sequence[Entry], encoder: Encoder) -> None:
         texts: list[str] = []
@@ -38,7 +40,7 @@ class SemanticIndex:
         self._encoder = encoder
         self._size = len(entries)
         self._owners = np.asarray(owners, dtype=np.int64)
-        self._vectors = encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._vectors = encode_cached(encoder.encode, texts)
 
     def similarity(self, question: str) -> Vector:
         """Per entry, the best cosine between the question and one of its views."""

@@ -8,9 +8,10 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
+from spellchecker import SpellChecker
 
 from bot.guide.vocabulary import SPELLINGS, STEM_MERGES, STOPWORDS, SYNONYMS
 
@@ -21,6 +22,9 @@ APOSTROPHE_S = re.compile(rf"[{APOSTROPHES}]s\b")
 BRITISH_IZE = re.compile(r"(?<=\w{3})iz(?=e|a|i)")
 TYPO_MIN_LENGTH = 5
 TYPO_CUTOFF = 0.85
+# pyspellchecker's English counts come from subtitles, where a common misspelling can turn up
+# a few dozen times ("calender"); a word seen this often is taken as correctly spelled.
+ENGLISH_MIN_COUNT = 100
 
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
@@ -32,6 +36,13 @@ def stem(word: str) -> str:
     with _STEM_LOCK:
         stemmed = str(_STEMMER.stemWord(word))
     return STEM_MERGES.get(stemmed, stemmed)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Correctly spelled English words (pyspellchecker's dictionary), loaded once."""
+    frequency = SpellChecker(language="en").word_frequency
+    return frozenset(w for w, n in frequency.items() if n >= ENGLISH_MIN_COUNT)
 
 
 def words(text: str) -> list[str]:
@@ -85,10 +96,15 @@ def analyze(text: str) -> list[str]:
 
 
 class TypoFixer:
-    """Maps an unknown query word to the closest title, alias or tag word with its first letter."""
+    """Maps an unknown query word to the closest title, alias or tag word with its first letter.
+
+    A correctly spelled English word is left alone even when a library word is one letter
+    away: "lunch" is not a typo for "launch".
+    """
 
     def __init__(self, corpus_words: Iterable[str], known_terms: set[str]) -> None:
         self._known = known_terms
+        self._english = english_words()
         buckets: defaultdict[str, set[str]] = defaultdict(set)
         for word in corpus_words:
             if len(word) >= TYPO_MIN_LENGTH - 1 and word not in STOPWORDS:
@@ -104,6 +120,7 @@ class TypoFixer:
             or word in STOPWORDS
             or word in self._phrase_words
             or stem(word) in self._known
+            or word in self._english
         ):
             return word
         close = difflib.get_close_matches(word, self._buckets.get(word[0], []), 1, TYPO_CUTOFF)

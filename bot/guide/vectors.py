@@ -1,0 +1,82 @@
+"""Entry-view vectors kept between runs, so a restart does not encode the whole library again.
+
+Encoding the library's ~700 views takes the transformer about five seconds of CPU; a restart,
+a console or a test process reads them back in milliseconds instead. The cache is keyed by the
+model's checksum and each text's SHA-256, so an edited entry or a new model is encoded afresh,
+and a vector read back is the one the encoder would give (one text per run, deterministic).
+It lives in `$XDG_CACHE_HOME/sre-coach` (default `~/.cache/sre-coach`); a cache that cannot
+be read or written is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.guide.encoder import CHECKSUMS, DIMENSIONS, Matrix
+
+Encode = Callable[[Sequence[str]], Matrix]
+MAX_CACHED = 5000  # vectors kept: the library's own first, then others seen before
+
+
+def cache_directory() -> Path:
+    """Where the vectors are kept: the XDG cache folder's `sre-coach`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sre-coach"
+
+
+def cache_path(directory: Path | None = None) -> Path:
+    """The cache file for the shipped model (a new model starts a new file)."""
+    model = CHECKSUMS["encoder.onnx"][:16]
+    return (directory or cache_directory()) / f"guide-vectors-{model}.npz"
+
+
+def text_key(text: str) -> str:
+    """A text's cache key."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def encode_cached(encode: Encode, texts: Sequence[str], path: Path | None = None) -> Matrix:
+    """The texts' vectors, reading known ones from the cache and saving any it lacked."""
+    path = path or cache_path()
+    known = _read(path)
+    keys = [text_key(t) for t in texts]
+    missing = list({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+    if missing:
+        fresh = encode([t for _, t in missing])
+        known.update({k: fresh[n] for n, (k, _) in enumerate(missing)})
+        # Others' vectors stay too (a test's small library must not evict the real one's).
+        kept = [*dict.fromkeys(keys), *(k for k in known if k not in set(keys))][:MAX_CACHED]
+        _write(path, {k: known[k] for k in kept})
+    return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)
+
+
+def _read(path: Path) -> dict[str, Matrix]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+            return {str(k): vectors[n].astype(np.float32) for n, k in enumerate(keys)}
+    except (OSError, ValueError, KeyError, IndexError):  # absent, unreadable or not ours
+        return {}
+
+
+def _write(path: Path, vectors: dict[str, Matrix]) -> None:
+    """Replaces the cache in one rename, so a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+    except OSError:  # a read-only home: encode again next time
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, keys=np.asarray(list(vectors)), vectors=np.vstack([*vectors.values()]))
+        os.replace(name, path)
+    except OSError:  # a full disk: the same
+        with contextlib.suppress(OSError):
+            os.unlink(name)
