@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bot import cli, coaching
+from bot.content import content_directory
 from bot.guide import encoder as encoder_module
 from bot.guide.encoder import (
     CHECKSUMS,
@@ -20,7 +21,9 @@ from bot.guide.encoder import (
     check_encoder,
     load_encoder,
 )
-from bot.guide.vectors import encode_cached
+from bot.guide.library import load_library
+from bot.guide.semantic import library_views
+from bot.guide.vectors import encode_cached, shipped_path
 
 
 @pytest.fixture
@@ -167,3 +170,19 @@ def test_the_real_encoders_vectors_come_back_unchanged(tmp_path: Path) -> None:
     fresh = encode_cached(encoder.encode, texts, tmp_path / "vectors.npz")
     cached = encode_cached(encoder.encode, texts, tmp_path / "vectors.npz")
     assert np.array_equal(fresh, cached) and np.allclose(fresh, encoder.encode(texts))
+
+
+def test_the_shipped_vectors_cover_the_library_so_a_fresh_start_encodes_nothing(
+    tmp_path: Path,
+) -> None:
+    texts = library_views(load_library(content_directory()))
+    encoder = CountingEncoder()
+    vectors = encode_cached(encoder.encode, texts, tmp_path / "empty-cache.npz")
+    missing = encoder.asked
+    assert missing == [], (
+        f"{len(missing)} entry views are not in the shipped vectors "
+        "(content or model changed): run `.venv/bin/python tools/ship_vectors.py`"
+    )
+    real = load_encoder()
+    assert np.allclose(vectors[:3], real.encode(texts[:3]), atol=1e-6)  # the encoder's own
+    assert shipped_path().stat().st_mode & 0o044 == 0o044  # readable by the image's user

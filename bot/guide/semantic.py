@@ -9,6 +9,7 @@ import numpy as np
 from bot.guide.encoder import Encoder
 from bot.guide.entries import Entry
 from bot.guide.index import Vector
+from bot.guide.library import Library
 from bot.guide.text import terms, tokenize
 from bot.guide.vectors import encode_cached
 
@@ -25,6 +26,11 @@ def views(entry: Entry) -> list[str]:
     """
     texts = [entry.title, entry.summary, *entry.aliases, *entry.asked]
     return [t for t in texts if len(terms(tokenize(t))) >= MIN_VIEW_WORDS]
+
+
+def library_views(library: Library) -> list[str]:
+    """Every view text of every entry, in the order the index encodes them."""
+    return [text for entry in library.entries.values() for text in views(entry)]
 
 
 class SemanticIndex:

@@ -6,6 +6,10 @@ model's checksum and each text's SHA-256, so an edited entry or a new model is e
 and a vector read back is the one the encoder would give (one text per run, deterministic).
 It lives in `$XDG_CACHE_HOME/sre-coach` (default `~/.cache/sre-coach`); a cache that cannot
 be read or written is ignored, never an error.
+
+The library's own vectors also ship with the package (`model/library-vectors-*.npz`, made by
+`tools/ship_vectors.py`), so a fresh container or an installed wheel answers within a second
+of starting, without encoding anything or writing anywhere.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ def cache_path(directory: Path | None = None) -> Path:
     return (directory or cache_directory()) / f"guide-vectors-{model}.npz"
 
 
+def shipped_path() -> Path:
+    """The library's vectors as shipped with the package, for the shipped model."""
+    model = CHECKSUMS["encoder.onnx"][:16]
+    return Path(__file__).resolve().parent / "model" / f"library-vectors-{model}.npz"
+
+
 def text_key(text: str) -> str:
     """A text's cache key."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -45,15 +55,17 @@ def text_key(text: str) -> str:
 def encode_cached(encode: Encode, texts: Sequence[str], path: Path | None = None) -> Matrix:
     """The texts' vectors, reading known ones from the cache and saving any it lacked."""
     path = path or cache_path()
-    known = _read(path)
+    shipped = _read(shipped_path())
+    known = {**shipped, **_read(path)}
     keys = [text_key(t) for t in texts]
     missing = list({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     if missing:
         fresh = encode([t for _, t in missing])
         known.update({k: fresh[n] for n, (k, _) in enumerate(missing)})
         # Others' vectors stay too (a test's small library must not evict the real one's).
-        kept = [*dict.fromkeys(keys), *(k for k in known if k not in set(keys))][:MAX_CACHED]
-        _write(path, {k: known[k] for k in kept})
+        ours = [k for k in dict.fromkeys(keys) if k not in shipped]
+        kept = [*ours, *(k for k in known if k not in set(keys) and k not in shipped)]
+        _write(path, {k: known[k] for k in kept[:MAX_CACHED]})
     return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)
 
 
@@ -64,6 +76,12 @@ def _read(path: Path) -> dict[str, Matrix]:
             return {str(k): vectors[n].astype(np.float32) for n, k in enumerate(keys)}
     except (OSError, ValueError, KeyError, IndexError):  # absent, unreadable or not ours
         return {}
+
+
+def write_vectors(path: Path, vectors: dict[str, Matrix]) -> None:
+    """Save `vectors` (text key -> vector) at `path`, readable by all (it ships in the wheel)."""
+    _write(path, vectors)
+    path.chmod(0o644)
 
 
 def _write(path: Path, vectors: dict[str, Matrix]) -> None:
