@@ -48,8 +48,9 @@ from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
 from bot.db.models import Coalition, Member, Workspace
 from bot.db.uow import Database
-from bot.messages import Messenger, Post, ToUser
 from bot.migrate import upgrade
+from bot.outcome import Post, ToUser
+from bot.ports import Messenger, OneWorkspace
 from bot.scheduling.dispatch import BATCH, Dispatcher, TickReport
 from bot.scheduling.plan import plan_due
 
@@ -427,7 +428,7 @@ async def measure(url: str, backend: str, coalitions: int, hours: int) -> Backen
         clock = ManualClock(START)
         messenger = CountingMessenger()
         port: Messenger = messenger
-        dispatcher = Dispatcher(db, port, clock, "bench-worker")
+        dispatcher = Dispatcher(db, OneWorkspace(port), clock, "bench-worker")
         counter = StatementCounter(db)
         first = await planner_tick(db, counter, clock.now())
         clock.advance(STEADY_GAP)

@@ -70,7 +70,7 @@ from sqlalchemy import text as sql_text
 
 from bot.clock import SystemClock
 from bot.db.uow import Database
-from bot.messages import Doc
+from bot.doc import Doc
 from bot.migrate import upgrade
 from bot.render.blocks import blocks, fallback
 from bot.services.asker import Asker

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from bot.clock import ManualClock, SystemClock
 from bot.db.models import SimulatedTime
 from bot.db.uow import Database
-from bot.messages import Ephemeral, Outcome, Post, ToChannel, ToUser
+from bot.doc import Doc
+from bot.outcome import Ephemeral, Form, Outcome, Post, ToChannel, ToUser
+from bot.ports import OneWorkspace
 from bot.render.text import render
 from bot.router import Router
 from bot.scheduling.due import DueWork
@@ -54,6 +56,15 @@ class ConsoleMessenger:
         path.write_bytes(content)
         self._print(f"[#{CHANNEL_NAME}] {title}: chart saved to {path}")
         return str(path)
+
+    async def open_form(self, trigger_id: str, form: Form) -> None:
+        """The console has no modals: name the form's fields, to type as one command."""
+        fields = ", ".join(i.label for i in form.inputs)
+        self._print(f"[form: {form.title}] {fields}")
+
+    async def publish_home(self, user_id: str, doc: Doc) -> None:
+        """Print the home screen `user_id` would see."""
+        self._print(f"[home of @{user_id}] {_indent(render(doc))}")
 
     async def timezone(self, user_id: str) -> str | None:
         """The console knows no profiles: members set theirs with `/sre hours`."""
@@ -100,7 +111,7 @@ class Console:
     def __post_init__(self) -> None:
         self.messenger = ConsoleMessenger(self.out, self.clock, Path.cwd() / CHART_FOLDER)
         self.router = Router(self.db, self.clock)
-        self.work = DueWork(self.db, self.messenger, self.clock, worker="console")
+        self.work = DueWork(self.db, OneWorkspace(self.messenger), self.clock, worker="console")
 
     async def handle(self, line: str) -> bool:
         """Act on one input line; False when the session should end."""

@@ -14,8 +14,9 @@ from bot.clock import Clock
 from bot.commandline import clean, quoted, words
 from bot.commands import BY_NAME, COMMANDS, Subcommand
 from bot.db.uow import Database
+from bot.doc import Doc
 from bot.domain.errors import DomainError, UsageError
-from bot.messages import Doc, Outcome, Post, ToChannel
+from bot.outcome import Outcome, Post, ToChannel
 from bot.services import activity, coaching, home, membership
 from bot.services.asker import Asker
 from bot.views.forms import FORMS, as_command

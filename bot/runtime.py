@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
 from bot.db.uow import Database
+from bot.ports import OneWorkspace
 from bot.scheduling.due import DueWork
 from bot.scheduling.timer import start_timer
 from bot.settings import Settings
@@ -49,7 +50,9 @@ async def serve(settings: Settings) -> int:
         return 1
     log.info("connected to workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
     beat = SlackMessenger(make_client(settings, retries=False))
-    timer = start_timer(DueWork(db, beat, clock, worker=f"{socket.gethostname()}-{os.getpid()}"))
+    timer = start_timer(
+        DueWork(db, OneWorkspace(beat), clock, worker=f"{socket.gethostname()}-{os.getpid()}")
+    )
     try:
         if settings.socket_mode:
             await _socket_mode(app, settings)

@@ -10,13 +10,26 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.db.schema import Base
 from bot.db.uow import Database
-from bot.messages import Doc, Outcome
+from bot.doc import Doc
+from bot.outcome import Outcome
+from bot.ports import Messenger, OneWorkspace
 from bot.render.text import render
 from bot.router import Router
+from bot.scheduling.due import DueWork
 from bot.services.asker import Asker
 
 TEAM = "T0TEAM"
 CHANNEL = "C0SRE"
+
+
+def make_router(db: Database, clock: Clock) -> Router:
+    """The bot's router over `db`, as the composition root builds it."""
+    return Router(db, clock)
+
+
+def due_work(db: Database, messenger: Messenger, clock: Clock, worker: str = "test") -> DueWork:
+    """The scheduled work of one replica, sending every workspace's nudges with `messenger`."""
+    return DueWork(db, OneWorkspace(messenger), clock, worker)
 
 
 def asker(user: str, team: str = TEAM, channel: str = CHANNEL) -> Asker:

@@ -25,9 +25,10 @@ from bot.clock import Clock, ManualClock
 from bot.commands import BY_NAME
 from bot.db.schema import Base
 from bot.db.uow import Database
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.router import Router
 from bot.services.asker import Asker
+from tests.builders import make_router
 
 TEAMS = ("T0FUZZ", "T0OTHER")
 CHANNELS = ("C0ONE", "C0TWO", "C0NONE")
@@ -260,7 +261,7 @@ def fuzz(database_url: str, examples: int, *, seed: int | None = None) -> Verdic
     loop = asyncio.new_event_loop()
     db = Database(database_url)
     clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    router, verdicts = Router(db, clock), Verdicts()
+    router, verdicts = make_router(db, clock), Verdicts()
     try:
         loop.run_until_complete(seed_coalitions(router, clock))
         writes = Writes(db)

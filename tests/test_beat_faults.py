@@ -33,7 +33,7 @@ from bot.scheduling.plan import next_moment
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
-from tests.builders import asker, reply_text
+from tests.builders import asker, due_work, make_router, reply_text
 from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import FakeSlack
 
@@ -84,7 +84,7 @@ class Replica:
 
 async def seed(db: Database, coalitions: int = 3) -> Router:
     """Coalitions of three members each, digests on Monday at 09:30 UTC."""
-    router = Router(db, ManualClock(START))
+    router = make_router(db, ManualClock(START))
     for channel in (f"C{n}" for n in range(1, coalitions + 1)):
         for user, role in (
             (f"{channel}-lead", "lead"),
@@ -196,7 +196,7 @@ def in_process(db: Database, fake: FakeSlack, clock: ManualClock, name: str) -> 
         slack_api_base_url=fake.base_url,
     )  # type: ignore[call-arg]
     client = make_client(settings, retries=False)
-    return DueWork(Database(db.url), SlackMessenger(client), clock, name)
+    return due_work(Database(db.url), SlackMessenger(client), clock, name)
 
 
 LATER = timedelta(seconds=62)  # the second replica ticks after the batch's first lease ran out

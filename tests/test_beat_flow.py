@@ -12,10 +12,10 @@ from bot.db.beat_models import CheckIn, Nudge
 from bot.db.uow import Database
 from bot.domain.beat import Person
 from bot.domain.hours import parse_hours
-from bot.messages import DeliveryError
+from bot.ports import DeliveryError
 from bot.router import Router
 from bot.scheduling.due import DueWork
-from tests.builders import CHANNEL, asker, reply_text, three_members
+from tests.builders import CHANNEL, asker, due_work, make_router, reply_text, three_members
 from tests.transcript import Transcript
 
 ZONES = {
@@ -32,7 +32,7 @@ async def tick_through(work: DueWork, clock: ManualClock, span: timedelta) -> No
 
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
-    return await three_members(Router(db, clock), clock, ZONES)
+    return await three_members(make_router(db, clock), clock, ZONES)
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def transcript(clock: ManualClock) -> Transcript:
 
 @pytest.fixture
 def work(db: Database, transcript: Transcript, clock: ManualClock) -> DueWork:
-    return DueWork(db, transcript, clock, worker="test")
+    return due_work(db, transcript, clock, worker="test")
 
 
 async def statuses(db: Database) -> dict[str, int]:
@@ -74,7 +74,7 @@ async def test_a_restart_sends_nothing_twice(
 ) -> None:
     await tick_through(work, clock, timedelta(days=7))
     before = len(transcript.sent)
-    restarted = DueWork(Database(db.url), transcript, clock, worker="after-restart")
+    restarted = due_work(Database(db.url), transcript, clock, worker="after-restart")
     await restarted.run()
     await restarted.run()
     assert len(transcript.sent) == before

@@ -18,14 +18,13 @@ from bot.db.health_models import Activity, HealthStanding
 from bot.db.models import Coalition
 from bot.db.uow import Database
 from bot.render.text import render
-from bot.router import Router
 from bot.scheduling.due import DueWork
 from bot.services.asker import Asker
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
 from bot.views.beat import Outbox, Trouble, schedule
-from tests.builders import CHANNEL, TEAM, asker, reply_text, three_members
+from tests.builders import CHANNEL, TEAM, asker, due_work, make_router, reply_text, three_members
 from tests.fakeslack import TEAM_ID
 from tests.slackapp import SlackDriver, running_app
 from tests.transcript import Transcript
@@ -56,7 +55,7 @@ def slack_beat(db: Database, clock: ManualClock, driver: SlackDriver) -> DueWork
         slack_bot_token=SecretStr("xoxb-test"),
         slack_api_base_url=driver.fake.base_url,
     )  # type: ignore[call-arg]
-    return DueWork(db, SlackMessenger(make_client(settings, retries=False)), clock, "beat")
+    return due_work(db, SlackMessenger(make_client(settings, retries=False)), clock, "beat")
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ async def slack(db: Database, clock: ManualClock) -> AsyncIterator[SlackDriver]:
             await driver.command(f"join {role}", user=user)
         deadline = (clock.now() + timedelta(days=30)).date()
         await driver.command(f"deadline {deadline} Peak", user="U1")
-        fine = Router(db, clock)
+        fine = make_router(db, clock)
         for user, role in zip(FINE_PEOPLE, ("lead", "pm", "member"), strict=True):
             await fine.command(Asker(FINE_TEAM, FINE_CHANNEL, user), f"join {role}")
         await fine.command(Asker(FINE_TEAM, FINE_CHANNEL, "F1"), f"deadline {deadline} Launch")
@@ -126,9 +125,9 @@ async def test_a_corrupted_workspace_does_not_stop_a_bystanders_beat(
 async def test_a_broken_coalition_is_logged_once_not_every_tick(
     db: Database, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    router = await three_members(Router(db, clock), clock)
+    router = await three_members(make_router(db, clock), clock)
     await corrupt(db, CORRUPTIONS["end-of-time"], TEAM)
-    work = DueWork(db, Transcript(clock=clock), clock, "beat")
+    work = due_work(db, Transcript(clock=clock), clock, "beat")
     with caplog.at_level(logging.ERROR, logger="bot.scheduling"):
         for _ in range(30):  # ten minutes of 20-second ticks
             await work.run()
@@ -155,7 +154,7 @@ async def test_a_broken_coalition_is_logged_once_not_every_tick(
 async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
     db: Database, clock: ManualClock
 ) -> None:
-    router = await three_members(Router(db, clock), clock)
+    router = await three_members(make_router(db, clock), clock)
     other = Asker(TEAM, "C0OTHER", "U9")
     await router.command(other, "join lead")
     async with db.sessions() as session:
@@ -177,7 +176,7 @@ async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
         )
         await session.commit()
     transcript = Transcript(clock=clock)
-    work = DueWork(db, transcript, clock, "beat")
+    work = due_work(db, transcript, clock, "beat")
     clock.set(clock.now().replace(hour=9, minute=30))  # both digests fall due now
     report = await work.run()
     assert report.failed == 1 and report.faults == 1
@@ -215,14 +214,14 @@ def test_the_schedule_lists_what_did_not_go_out_most_recent_first_capped() -> No
 async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
     db: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await three_members(Router(db, clock), clock)
+    await three_members(make_router(db, clock), clock)
 
     def broken_chart(*args: object) -> bytes:
         raise ValueError("no picture today")
 
     monkeypatch.setattr("bot.scheduling.compose.progress_png", broken_chart)
     transcript = Transcript(clock=clock)
-    work = DueWork(db, transcript, clock, "beat")
+    work = due_work(db, transcript, clock, "beat")
     clock.set(clock.now().replace(hour=9, minute=30))
     report = await work.run()
     assert [s.to for s in transcript.sent] == [f"#{CHANNEL}"]  # the digest, without its chart
@@ -234,7 +233,7 @@ async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
 async def test_a_coalition_whose_health_reading_fails_leaves_the_others_read(
     db: Database, clock: ManualClock
 ) -> None:
-    router = await three_members(Router(db, clock), clock)
+    router = await three_members(make_router(db, clock), clock)
     await router.command(Asker(TEAM, "C0OTHER", "U9"), "join lead")
     async with db.sessions() as session:
         coalition = (
@@ -253,7 +252,7 @@ async def test_a_coalition_whose_health_reading_fails_leaves_the_others_read(
             )
         )
         await session.commit()
-    work = DueWork(db, Transcript(clock=clock), clock, "beat")
+    work = due_work(db, Transcript(clock=clock), clock, "beat")
     report = await work.run()  # Monday 09:00: this week's readings are due
     assert report.faults == 1 and work.faults.counts["health reading"] == 1
     async with db.sessions() as session:

@@ -18,6 +18,7 @@ from bot.scheduling.due import DueWork
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
+from tests.builders import due_work
 from tests.slackapp import SlackDriver, running_app
 
 
@@ -40,7 +41,7 @@ def beat(db: Database, clock: ManualClock, driver: SlackDriver) -> DueWork:
         slack_bot_token=SecretStr("xoxb-test"),
         slack_api_base_url=driver.fake.base_url,
     )  # type: ignore[call-arg]
-    return DueWork(db, SlackMessenger(make_client(settings, retries=False)), clock, "slack-test")
+    return due_work(db, SlackMessenger(make_client(settings, retries=False)), clock, "slack-test")
 
 
 async def test_the_digest_chart_uses_slacks_current_upload_flow(

@@ -12,17 +12,17 @@ from bot.coaching import library
 from bot.db.uow import Database
 from bot.domain.risks import Risk
 from bot.guide.ranking import Context
-from bot.messages import ToChannel
+from bot.outcome import ToChannel
 from bot.router import Router
 from bot.services.coaching import why_now
-from tests.builders import asker, doc_text, reply_text
+from tests.builders import asker, doc_text, make_router, reply_text
 from tests.fakeslack import BOT_USER_ID
 from tests.slackapp import SlackDriver, running_app
 
 
 @pytest.fixture
 def router(db: Database, clock: ManualClock) -> Router:
-    return Router(db, clock)
+    return make_router(db, clock)
 
 
 async def mention(router: Router, text: str) -> str:

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commandline import clean
+from bot.doc import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph
 from bot.domain.mentions import OPEN, SPLIT, channel, link, person
-from bot.messages import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph
 from bot.render.blocks import blocks, fallback, plain_fallback
 from bot.render.chart import Point, progress_png
 from bot.render.mrkdwn import mrkdwn, plain

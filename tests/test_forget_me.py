@@ -18,7 +18,7 @@ from bot.db.uow import Database
 from bot.router import Router
 from bot.scheduling.retention import purge
 from bot.views.health import RECORD_WORDS
-from tests.builders import CHANNEL, TEAM, asker, reply_text
+from tests.builders import CHANNEL, TEAM, asker, make_router, reply_text
 
 ME, LEAD, PM = "UFORGETME", "ULEAD", "UPM"
 
@@ -99,7 +99,7 @@ async def _naming(db: Database, who: str) -> dict[str, list[dict[str, Any]]]:
 async def test_forget_me_leaves_only_the_record_its_reply_names(
     db: Database, clock: ManualClock
 ) -> None:
-    router = Router(db, clock)
+    router = make_router(db, clock)
     await _everything(router, db, clock)
     before = await _naming(db, ME)
     assert {
@@ -130,7 +130,7 @@ async def test_forget_me_leaves_only_the_record_its_reply_names(
 
 
 async def test_forgetting_leaves_other_people_alone(db: Database, clock: ManualClock) -> None:
-    router = Router(db, clock)
+    router = make_router(db, clock)
     await _everything(router, db, clock)
     await say(router, PM, "oncall 3")
     before = {u: await _naming(db, u) for u in (LEAD, PM)}
@@ -148,7 +148,7 @@ async def test_forgetting_leaves_other_people_alone(db: Database, clock: ManualC
 async def test_the_purge_deletes_health_messages_past_ninety_days(
     db: Database, clock: ManualClock
 ) -> None:
-    router = Router(db, clock)
+    router = make_router(db, clock)
     await say(router, LEAD, "join")
     await say(router, ME, "join")
     now = clock.now()

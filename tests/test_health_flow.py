@@ -14,7 +14,15 @@ from bot.db.uow import Database
 from bot.router import Router
 from bot.scheduling.due import DueWork
 from bot.scheduling.retention import purge
-from tests.builders import CHANNEL, asker, reply_text, snapshot, three_members
+from tests.builders import (
+    CHANNEL,
+    asker,
+    due_work,
+    make_router,
+    reply_text,
+    snapshot,
+    three_members,
+)
 from tests.fakeslack import BOT_USER_ID
 from tests.slackapp import SlackDriver, running_app
 from tests.transcript import Transcript
@@ -22,7 +30,7 @@ from tests.transcript import Transcript
 
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
-    return await three_members(Router(db, clock), clock)
+    return await three_members(make_router(db, clock), clock)
 
 
 @pytest.fixture
@@ -32,7 +40,7 @@ def transcript(clock: ManualClock) -> Transcript:
 
 @pytest.fixture
 def work(db: Database, transcript: Transcript, clock: ManualClock) -> DueWork:
-    return DueWork(db, transcript, clock, worker="test")
+    return due_work(db, transcript, clock, worker="test")
 
 
 async def say(router: Router, user: str, text: str) -> str:

@@ -11,14 +11,15 @@ from bot.action_ids import ActionId
 from bot.clock import ManualClock
 from bot.db.models import Member
 from bot.db.uow import Database
-from bot.messages import Actions, Button, Outcome, ToChannel, ToUser
+from bot.doc import Actions, Button
+from bot.outcome import Outcome, ToChannel, ToUser
 from bot.router import Router
-from tests.builders import CHANNEL, TEAM, asker, doc_text, reply_text, snapshot
+from tests.builders import CHANNEL, TEAM, asker, doc_text, make_router, reply_text, snapshot
 
 
 @pytest.fixture
 def router(db: Database, clock: ManualClock) -> Router:
-    return Router(db, clock)
+    return make_router(db, clock)
 
 
 async def test_first_member_leads_whatever_they_asked(router: Router) -> None:

@@ -8,14 +8,13 @@ from bot.clock import ManualClock
 from bot.db.beat_repo import add_nudges, claim
 from bot.db.uow import Database
 from bot.domain.beat import Planned
-from bot.router import Router
-from tests.builders import CHANNEL, asker
+from tests.builders import CHANNEL, asker, make_router
 
 
 async def test_a_claim_takes_one_batch_and_never_a_row_twice(
     db: Database, clock: ManualClock
 ) -> None:
-    await Router(db, clock).command(asker("U1"), "join")
+    await make_router(db, clock).command(asker("U1"), "join")
     async with db.unit_of_work("T0TEAM") as uow:
         coalition = await uow.coalitions.by_channel(CHANNEL)
         planned = [

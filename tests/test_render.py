@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.doc import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Note, Paragraph
 from bot.domain.mentions import person
-from bot.messages import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Note, Paragraph
 from bot.render.blocks import blocks
 from bot.render.text import render
 

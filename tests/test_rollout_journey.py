@@ -9,12 +9,12 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.uow import Database
 from bot.router import Router
-from tests.builders import asker, doc_text, reply_text, snapshot
+from tests.builders import asker, doc_text, make_router, reply_text, snapshot
 
 
 @pytest.fixture
 async def router(db: Database, clock: ManualClock) -> Router:
-    r = Router(db, clock)
+    r = make_router(db, clock)
     await r.command(asker("lead"), "join")
     await r.command(asker("pat"), "join pm")
     await r.command(asker("lead"), "role <@pat> pm")

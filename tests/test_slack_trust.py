@@ -29,13 +29,12 @@ from sqlalchemy import func, select
 from bot.clock import ManualClock
 from bot.db.health_models import Activity
 from bot.db.uow import Database
-from bot.router import Router
 from bot.services import activity, coaching
 from bot.services.asker import Asker
 from bot.slack.app import on_error
 from bot.slack.server import BODY_CAP, VERIFIED, RejectionLog
 from bot.slack.verification import Refusal, verified_text
-from tests.builders import snapshot
+from tests.builders import make_router, snapshot
 from tests.fakeslack import TEAM_ID, FakeSlack
 from tests.slackapp import SIGNING_SECRET, SlackDriver, event_wrapper, running_app
 
@@ -460,7 +459,7 @@ class Worker:
 async def test_an_event_cut_short_by_sigkill_is_counted_on_redelivery(
     db: Database, clock: ManualClock
 ) -> None:
-    await Router(db, clock).command(Asker(TEAM_ID, "C1", "U1"), "join lead")
+    await make_router(db, clock).command(Asker(TEAM_ID, "C1", "U1"), "join lead")
     body = message_event("EvKILLED")
     async with FakeSlack() as fake, aiohttp.ClientSession() as http:
         first = await Worker.start(db, fake, stall=True)

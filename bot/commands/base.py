@@ -17,7 +17,7 @@ from bot.commandline import user_id
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.hours import WorkingHours, parse_hours
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.services.asker import Asker
 
 FREE = 200  # words of free text a command may carry

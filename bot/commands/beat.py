@@ -19,9 +19,10 @@ from bot.commands.base import (
     whole,
 )
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.cadence import parse_weekday
 from bot.domain.errors import UsageError
-from bot.messages import Doc, Outcome
+from bot.outcome import Outcome
 from bot.services import beat, schedule
 from bot.services.asker import Asker
 from bot.views.forms import checkin_form

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.commands.base import FREE, Subcommand
 from bot.db.uow import UnitOfWork
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.services import coaching
 from bot.services.asker import Asker
 

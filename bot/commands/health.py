@@ -6,8 +6,9 @@ from datetime import datetime
 
 from bot.commands.base import Subcommand, whole
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
-from bot.messages import Doc, Outcome
+from bot.outcome import Outcome
 from bot.services import health
 from bot.services.asker import Asker
 from bot.services.loading import load

@@ -8,7 +8,7 @@ from bot.commandline import user_id
 from bot.commands.base import Subcommand, whole
 from bot.db.uow import UnitOfWork
 from bot.domain.coalition import parse_role
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.services import membership, pitch
 from bot.services.asker import Asker
 

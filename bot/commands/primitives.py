@@ -7,8 +7,9 @@ from datetime import datetime
 from bot.commandline import user_id
 from bot.commands.base import FREE, WORKSHOP, Subcommand, day, mentions, percent, window
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
-from bot.messages import Doc, Outcome
+from bot.outcome import Outcome
 from bot.services import primitives
 from bot.services.asker import Asker
 from bot.views.forms import slo_form

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.commands.base import DEADLINE, DECIDED, FREE, Subcommand, day
 from bot.db.uow import UnitOfWork
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.services import pitch, rollout
 from bot.services.asker import Asker
 from bot.views.forms import readiness_form

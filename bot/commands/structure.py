@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.commands.base import FREE, Subcommand
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.services import structure
 from bot.services.asker import Asker
 

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.render.mrkdwn import mrkdwn, plain
 
 SECTION_LIMIT = 3000

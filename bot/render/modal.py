@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import Form, Input
+from bot.outcome import Form, Input
 
 
 def _element(field: Input) -> PlainTextInputElement | StaticSelectElement:

@@ -13,11 +13,12 @@ from bot.db.beat_repo import checkins_since, record_snapshot, snapshots
 from bot.db.models import Coalition
 from bot.db.repos import CoalitionRepo
 from bot.db.rollout_repo import RolloutRepo
+from bot.doc import Doc
 from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
 from bot.domain.rollout import RolloutState, figures, progress
-from bot.messages import Doc, Post, ToChannel, ToUser
+from bot.outcome import Post, ToChannel, ToUser
 from bot.programme import programme
 from bot.render.chart import Point, progress_png
 from bot.views import beat as views

@@ -28,7 +28,7 @@ from bot.db.inserts import insert_if_absent
 from bot.db.models import Coalition, Member
 from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
-from bot.messages import DeliveryError, Messenger
+from bot.ports import DeliveryError, Messengers
 from bot.scheduling.compose import Composed, compose
 from bot.scheduling.faults import Faults, describe
 
@@ -64,12 +64,12 @@ class Dispatcher:
     def __init__(
         self,
         db: Database,
-        messenger: Messenger,
+        messengers: Messengers,
         clock: Clock,
         worker: str,
         faults: Faults | None = None,
     ) -> None:
-        self.db, self.messenger, self.clock, self.worker = db, messenger, clock, worker
+        self.db, self.messengers, self.clock, self.worker = db, messengers, clock, worker
         self.faults = faults or Faults()
 
     async def tick(self) -> TickReport:
@@ -178,7 +178,8 @@ class Dispatcher:
         if composed.trouble is not None:
             self._fault("chart", nudge, composed.trouble, report)
         try:
-            ts = await self.messenger.send(composed.post)
+            messenger = self.messengers.for_team(nudge.team_id)  # the nudge's own workspace
+            ts = await messenger.send(composed.post)
         except DeliveryError as error:
             if error.verdict == "later":
                 await self._release(nudge, now + timedelta(seconds=max(error.retry_after, 1)))
@@ -196,9 +197,7 @@ class Dispatcher:
         if composed.chart is not None:
             chart = composed.chart
             try:
-                await self.messenger.upload(
-                    coalition.channel_id, chart.filename, chart.png, chart.title
-                )
+                await messenger.upload(coalition.channel_id, chart.filename, chart.png, chart.title)
             except DeliveryError as error:
                 log.warning("digest chart not shared: %s", error.reason)
             except Exception as error:  # the digest is out; only its picture is lost
@@ -278,7 +277,8 @@ class Dispatcher:
         found = None
         if coalition_channel is not None:
             since = (nudge.due_at - timedelta(minutes=5)).timestamp()
-            found = await self.messenger.was_posted(coalition_channel, f"nudge-{nudge.id}", since)
+            messenger = self.messengers.for_team(nudge.team_id)
+            found = await messenger.was_posted(coalition_channel, f"nudge-{nudge.id}", since)
         async with self.db.sessions() as session:
             values = (
                 {"status": "sent", "note": "found in channel history"}

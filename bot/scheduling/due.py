@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.clock import Clock, ManualClock
 from bot.db.models import Member
 from bot.db.uow import EVENT_MEMORY, Database
-from bot.messages import Messenger
+from bot.ports import Messengers
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
 from bot.scheduling.health import assess_due
@@ -31,10 +31,10 @@ class DueWork:
     next one still runs, so a broken planner never stops sending, nor the daily purge.
     """
 
-    def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
-        self.db, self.messenger, self.clock = db, messenger, clock
+    def __init__(self, db: Database, messengers: Messengers, clock: Clock, worker: str) -> None:
+        self.db, self.messengers, self.clock = db, messengers, clock
         self.faults = Faults()
-        self.dispatcher = Dispatcher(db, messenger, clock, worker, self.faults)
+        self.dispatcher = Dispatcher(db, messengers, clock, worker, self.faults)
         self.purged_on: date | None = None
 
     async def run(self) -> TickReport:
@@ -77,6 +77,7 @@ class DueWork:
             query = select(Member).where(Member.tz_checked.is_(False)).limit(ZONE_LOOKUPS_PER_TICK)
             members = list(await session.scalars(query))
             for member in members:
-                member.tz = await self.messenger.timezone(member.user_id) or member.tz
+                messenger = self.messengers.for_team(member.team_id)
+                member.tz = await messenger.timezone(member.user_id) or member.tz
                 member.tz_checked = True
             await session.commit()

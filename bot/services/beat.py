@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from bot.db.beat_models import CheckIn, Commitment
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.hours import check_zone, local_day, parse_hours
 from bot.domain.mentions import person
-from bot.messages import Doc, Outcome, Post, ToUser
+from bot.outcome import Outcome, Post, ToUser
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load
 from bot.views import beat as views

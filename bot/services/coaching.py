@@ -7,11 +7,11 @@ from datetime import datetime
 from bot.coaching import guide, library
 from bot.commandline import quoted
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.risks import Risk, open_risks
 from bot.guide.entries import STEPS, Entry
 from bot.guide.ranking import NO_CONTEXT, Context
-from bot.messages import Doc
 from bot.programme import programme
 from bot.services.asker import Asker
 from bot.services.loading import find, rollout_state

@@ -11,11 +11,12 @@ from bot.db.beat_models import CheckIn, Commitment
 from bot.db.health_models import Activity, Departure, HealthStanding, OnCallReport
 from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
 from bot.domain.errors import UsageError
 from bot.domain.health import SIGNALS, concentration
 from bot.domain.pulse import MIN_FOR_AVERAGES
-from bot.messages import Doc, Outcome, Post, ToUser
+from bot.outcome import Outcome, Post, ToUser
 from bot.scheduling.health import iso_week
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from bot.db.rollout_models import Workshop
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.coalition import Role
 from bot.domain.risks import open_risks
 from bot.domain.rollout import progress
-from bot.messages import Doc
 from bot.programme import programme
 from bot.services.loading import Loaded, rollout_state
 from bot.views import home as views

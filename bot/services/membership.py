@@ -10,10 +10,11 @@ from bot.db.models import Coalition
 from bot.db.repos import as_membership
 from bot.db.rollout_models import PrimitiveOwner
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.coalition import Role, check_role_change, leads, role_on_join
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
-from bot.messages import Doc, Outcome, Post, ToChannel, ToUser
+from bot.outcome import Outcome, Post, ToChannel, ToUser
 from bot.services.asker import Asker
 from bot.views import health as health_views
 from bot.views import membership as views

@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from bot.db.rollout_models import Decision, PainPoint, ReadinessAnswer
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.coalition import Role
 from bot.domain.errors import UsageError
 from bot.domain.programme import pick
-from bot.messages import Doc, Outcome
+from bot.outcome import Outcome
 from bot.programme import programme
 from bot.services.asker import Asker
 from bot.services.loading import load

@@ -10,7 +10,7 @@ from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
 from bot.domain.programme import pick
-from bot.messages import Outcome, Post, ToUser
+from bot.outcome import Outcome, Post, ToUser
 from bot.programme import programme
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load, rollout_state

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from bot.db.beat_repo import record_snapshot
 from bot.db.rollout_models import MilestoneTick
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.risks import open_risks
 from bot.domain.rollout import Deadline, figures, plan_move, progress
-from bot.messages import Doc, Outcome, Post, ToChannel
+from bot.outcome import Outcome, Post, ToChannel
 from bot.programme import programme
 from bot.services.asker import Asker
 from bot.services.loading import find, load, rollout_state

@@ -10,13 +10,14 @@ from bot.db.beat_models import Nudge
 from bot.db.beat_repo import Beats, cadence, load_beats, troubles
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.coalition import Role
 from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.domain.mentions import person
-from bot.messages import Doc, Outcome
+from bot.outcome import Outcome
 from bot.services.asker import Asker
 from bot.services.loading import load
 from bot.views import beat as views

@@ -9,7 +9,7 @@ from bot.db.rollout_models import Decision, ShapeOption, ShapeVote
 from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.programme import Choice, pick
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.programme import programme
 from bot.services.asker import Asker
 from bot.services.loading import Loaded, load

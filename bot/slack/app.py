@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.db.uow import Database
-from bot.messages import Ephemeral, Post
+from bot.outcome import Ephemeral, Post
 from bot.render.blocks import fallback
 from bot.router import Router, error_doc
 from bot.settings import Settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.action_ids import CallbackId
-from bot.messages import Form, Input
+from bot.outcome import Form, Input
 
 ANSWERS = ("yes", "partly", "no")
 
