@@ -76,3 +76,9 @@ class Doc:
     def text(cls, text: str) -> Doc:
         """A message that is one paragraph."""
         return cls(fallback=text, parts=(Paragraph(text),))
+
+
+def quoted(word: str, limit: int = 24) -> str:
+    """A user's word, shortened and made safe to echo inside `code`."""
+    safe = word.replace("`", "'")
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"

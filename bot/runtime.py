@@ -14,14 +14,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
+from bot.content import Content
 from bot.db.uow import Database
 from bot.ports import OneWorkspace
-from bot.scheduling.due import DueWork
 from bot.scheduling.timer import start_timer
 from bot.settings import Settings
 from bot.slack.app import build_app, make_client
 from bot.slack.messenger import SlackMessenger
 from bot.slack.server import web_app
+from bot.wiring import build
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,11 @@ async def _stopped() -> None:
     await stop.wait()
 
 
-async def serve(settings: Settings) -> int:
+async def serve(settings: Settings, content: Content) -> int:
     """Run until stopped; returns the process exit code."""
-    db, clock = Database(settings.database_url), SystemClock()
-    app, deps = build_app(settings, db, clock)
+    bot = build(settings.database_url, SystemClock(), content)
+    db = bot.db
+    app, deps = build_app(settings, bot.router)
     try:
         identity = await app.client.auth_test()
     except (SlackApiError, OSError) as error:
@@ -49,10 +51,8 @@ async def serve(settings: Settings) -> int:
         await db.dispose()
         return 1
     log.info("connected to workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
-    beat = SlackMessenger(make_client(settings, retries=False))
-    timer = start_timer(
-        DueWork(db, OneWorkspace(beat), clock, worker=f"{socket.gethostname()}-{os.getpid()}")
-    )
+    beat = OneWorkspace(SlackMessenger(make_client(settings, retries=False)))
+    timer = start_timer(bot.due_work(beat, worker=f"{socket.gethostname()}-{os.getpid()}"))
     try:
         if settings.socket_mode:
             await _socket_mode(app, settings)

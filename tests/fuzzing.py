@@ -27,7 +27,7 @@ from bot.db.schema import Base
 from bot.db.uow import Database
 from bot.outcome import Outcome
 from bot.router import Router
-from bot.services.asker import Asker
+from bot.services.request import Asker
 from tests.builders import make_router
 
 TEAMS = ("T0FUZZ", "T0OTHER")

@@ -10,9 +10,10 @@ from datetime import date, timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.commands.base import COMMITMENT, DEADLINE, VACATION, WORKSHOP, DateRange, day, whole
+from bot.commands.words import COMMITMENT, DEADLINE, VACATION, WORKSHOP, DateRange, day, whole
 from bot.db.uow import Database
 from bot.domain.errors import UsageError
+from bot.render.mrkdwn import mrkdwn
 from tests.builders import snapshot
 from tests.slackapp import SlackDriver, running_app
 
@@ -77,7 +78,8 @@ async def test_out_of_range_input_is_refused_and_changes_nothing(
     response = await slack.command(text, user="U1")
     assert response.status == 200
     body = json.dumps(await response.json())
-    assert usage in body
+    assert mrkdwn(usage) in body  # as Slack receives it: escaped
+
     assert "went wrong" not in body
     await slack.settle()
     assert await snapshot(db) == before

@@ -17,9 +17,10 @@ from bot.db.beat_models import Nudge
 from bot.db.health_models import Activity, HealthStanding
 from bot.db.models import Coalition
 from bot.db.uow import Database
+from bot.domain.mentions import person
 from bot.render.text import render
 from bot.scheduling.due import DueWork
-from bot.services.asker import Asker
+from bot.services.request import Asker
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
@@ -197,7 +198,7 @@ async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
 def test_the_schedule_lists_what_did_not_go_out_most_recent_first_capped() -> None:
     start = datetime(2026, 3, 2, 9, 0)
     troubles = tuple(
-        Trouble(start - timedelta(hours=n), "checkin", f"<@U{n}>", status, note)
+        Trouble(start - timedelta(hours=n), "checkin", person(f"U{n}"), status, note)
         for n, (status, note) in enumerate(
             [("failed", "channel_not_found"), ("ambiguous", "Slack answered 503")] * 3
         )
@@ -219,7 +220,7 @@ async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
     def broken_chart(*args: object) -> bytes:
         raise ValueError("no picture today")
 
-    monkeypatch.setattr("bot.scheduling.compose.progress_png", broken_chart)
+    monkeypatch.setattr("bot.services.nudges.progress_png", broken_chart)
     transcript = Transcript(clock=clock)
     work = due_work(db, transcript, clock, "beat")
     clock.set(clock.now().replace(hour=9, minute=30))

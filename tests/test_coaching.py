@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import ManualClock
-from bot.coaching import library
 from bot.db.uow import Database
 from bot.domain.risks import Risk
 from bot.guide.ranking import Context
 from bot.outcome import ToChannel
 from bot.router import Router
 from bot.services.coaching import why_now
-from tests.builders import asker, doc_text, make_router, reply_text
+from tests.builders import asker, content, doc_text, make_router, reply_text
 from tests.fakeslack import BOT_USER_ID
 from tests.slackapp import SlackDriver, running_app
 
@@ -138,9 +137,9 @@ def _risk(kind: str, guide: str, *tags: str) -> Risk:
 def test_why_now_only_when_the_entry_is_about_the_step_or_the_risk(
     entry_id: str, step: str | None, risks: list[Risk], expected: str | None
 ) -> None:
-    entry = library().get(entry_id)
+    entry = content().library.get(entry_id)
     assert entry is not None
-    why = why_now(entry, Context(step=step), risks)
+    why = why_now(content().programme, entry, Context(step=step), risks)
     if expected == "risk":
         assert why == f"Open risk: {risks[0].reason}"
     elif expected == "step":
@@ -168,6 +167,7 @@ async def test_an_answer_names_its_sources(router: Router) -> None:
 async def test_an_answer_in_another_step_has_no_why_now(router: Router) -> None:
     await router.command(asker("U1"), "join")
     await router.command(asker("U2"), "join pm")
+    await router.command(asker("U1"), "role <@U2> pm")  # a PM granted: no open PM risk
     await router.command(asker("U3"), "join")
     answer = await mention(router, "what happened at Zalando in 2016?")
     assert "Why this now" not in answer

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import cli, coaching
+from bot import cli
 from bot.guide import encoder as encoder_module
 from bot.guide.encoder import (
     CHECKSUMS,
@@ -95,15 +95,13 @@ def test_check_encoder_says_what_is_wrong(model_copy: Path) -> None:
 @pytest.fixture
 def broken_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     monkeypatch.setattr(encoder_module, "MODEL_DIRECTORY", tmp_path)
-    coaching.guide.cache_clear()
     yield tmp_path
-    coaching.guide.cache_clear()
 
 
 def test_start_up_refuses_a_missing_model_in_one_line(
     broken_model: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.library_ok() is False
+    assert cli.load_content_or_say() is None
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("sre-coach: the guide's encoder model is missing")

@@ -12,7 +12,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commandline import clean
+from bot.commands.words import clean
 from bot.doc import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph
 from bot.domain.mentions import OPEN, SPLIT, channel, link, person
 from bot.render.blocks import blocks, fallback, plain_fallback

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from bot.db.health_models import OnCallReport
-from bot.db.health_repo import Evidence
-from bot.db.models import Member
+from bot.domain.calendar import iso_week
 from bot.domain.health import Week, read
-from bot.scheduling.health import iso_week, observe
+from bot.domain.observations import Member, OnCall, observe
 
 MONDAY = date(2026, 3, 9)  # the weekly reading runs on Monday morning
 
 
-def _member() -> Member:
-    joined = datetime(2026, 1, 5, tzinfo=UTC)
-    return Member(team_id="T", coalition_id=1, user_id="U1", role="member", joined_at=joined)
+def _report(week: date, pages: int) -> OnCall:
+    return OnCall(iso_week(week), pages, primary=False)
 
 
-def _report(week: date, pages: int) -> OnCallReport:
-    at = datetime.combine(week, datetime.min.time(), UTC) + timedelta(hours=12)
-    return OnCallReport(
-        team_id="T", coalition_id=1, user_id="U1", week=iso_week(week), pages=pages,
-        primary=False, reported_at=at,
-    )  # fmt: skip
-
-
-def _observed(*reports: OnCallReport) -> Week:
-    evidence = Evidence(members=[_member()])
-    evidence.oncall["U1"] = list(reports)
-    return observe(_member(), evidence, MONDAY, iso_week(MONDAY), None)
+def _observed(*reports: OnCall) -> Week:
+    member = Member("U1", date(2026, 1, 5), oncall=reports)
+    return observe(member, [member], MONDAY, None)
 
 
 def test_a_steady_forty_pages_a_week_reads_as_forty_last_week() -> None:

@@ -61,9 +61,9 @@ def test_big_status_and_home_stay_within_slack_limits() -> None:
     from bot.domain.coalition import Membership, Role
     from bot.domain.risks import open_risks
     from bot.domain.rollout import RolloutState, Service, Slo, progress
-    from bot.programme import programme
     from bot.render.blocks import MAX_BLOCKS_VIEW
     from bot.views import home, rollout
+    from tests.builders import content
 
     now = datetime(2026, 3, 2, tzinfo=UTC)
     old = now - timedelta(days=30)
@@ -74,7 +74,7 @@ def test_big_status_and_home_stay_within_slack_limits() -> None:
     members = tuple(Membership(f"U{i}", Role.MEMBER, now) for i in range(40))
     state = RolloutState(members, "primitives", now.date(), services=services)
     risks = open_risks(state, now)
-    rows = progress(programme(), state)
+    rows = progress(content().programme, state)
     assert len(risks) > 60
     status = blocks(rollout.status(state, rows, risks))
     assert len(status) <= 50

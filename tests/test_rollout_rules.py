@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.content import content_directory, load_programme
 from bot.domain.coalition import Membership, Role
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
@@ -21,10 +22,11 @@ from bot.domain.rollout import (
     plan_move,
     progress,
 )
-from bot.programme import programme
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
+
+PROGRAMME = load_programme(content_directory())
 
 
 def member(user: str, role: Role = Role.MEMBER, incidents: int | None = None) -> Membership:
@@ -38,7 +40,7 @@ def slo(days_ago: int = 0, signed: bool = False) -> Slo:
 
 
 def owned(owner: str | None = "U1", active: bool = True) -> dict[str, Ownership]:
-    return {p.title: Ownership(p.title, owner, active) for p in programme().primitives}
+    return {p.title: Ownership(p.title, owner, active) for p in PROGRAMME.primitives}
 
 
 TEAM = (member("U1", Role.LEAD), member("U2", Role.PM), member("U3"))
@@ -51,7 +53,7 @@ def state(**changes: object) -> RolloutState:
 
 
 def check(milestone_id: str, s: RolloutState) -> bool:
-    return milestone_done(programme().milestone(milestone_id)[1], s)
+    return milestone_done(PROGRAMME.milestone(milestone_id)[1], s)
 
 
 @pytest.mark.parametrize(
@@ -94,28 +96,28 @@ def test_no_critical_service_means_no_coverage_milestones() -> None:
 
 
 def test_progress_marks_done_active_and_not_started() -> None:
-    rows = progress(programme(), state(current_step="structure"))
+    rows = progress(PROGRAMME, state(current_step="structure"))
     assert [r.status for r in rows] == ["done", "done", "active", "not started", "not started"]
     assert [m.id for m in rows[0].done] == ["three-members"]
 
 
 def test_moving_on_lists_what_was_left_open() -> None:
-    move = plan_move(programme(), state(members=TEAM, pains=2), "pitch")
+    move = plan_move(PROGRAMME, state(members=TEAM, pains=2), "pitch")
     assert [m.id for m in move.left_open] == ["incident-scars", "readiness-check"]
-    jump = plan_move(programme(), state(), "primitives")
+    jump = plan_move(PROGRAMME, state(), "primitives")
     assert "management-decided" in [m.id for m in jump.left_open]
-    assert plan_move(programme(), state(current_step="primitives"), "coalition").left_open == ()
+    assert plan_move(PROGRAMME, state(current_step="primitives"), "coalition").left_open == ()
 
 
 @pytest.mark.parametrize("word", ["coalition", "nowhere"])
 def test_a_move_must_go_somewhere_real(word: str) -> None:
     with pytest.raises(UsageError):
-        plan_move(programme(), state(), word)
+        plan_move(PROGRAMME, state(), word)
 
 
 def test_there_is_no_step_after_the_last() -> None:
     with pytest.raises(UsageError, match="last step"):
-        plan_move(programme(), state(current_step="forcing-function"), "next")
+        plan_move(PROGRAMME, state(current_step="forcing-function"), "next")
 
 
 def _kinds(s: RolloutState, now: datetime = NOW) -> list[str]:

@@ -30,7 +30,7 @@ from bot.clock import ManualClock
 from bot.db.health_models import Activity
 from bot.db.uow import Database
 from bot.services import activity, coaching
-from bot.services.asker import Asker
+from bot.services.request import Asker
 from bot.slack.app import on_error
 from bot.slack.server import BODY_CAP, VERIFIED, RejectionLog
 from bot.slack.verification import Refusal, verified_text

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.db.uow import Database
 from bot.outcome import Outcome
 from bot.ports import Messenger, send_all
 from bot.router import Router
@@ -16,8 +14,6 @@ from bot.slack.background import BackgroundTasks
 class SlackDeps:
     """The bot's parts as the Slack adapter sees them."""
 
-    db: Database
-    clock: Clock
     router: Router
     messenger: Messenger
     tasks: BackgroundTasks

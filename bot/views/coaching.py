@@ -6,8 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.action_ids import ActionId, button_value
-from bot.commandline import quoted
-from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part, quoted
 from bot.domain.mentions import link
 from bot.guide.entries import Entry
 

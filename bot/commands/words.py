@@ -1,4 +1,4 @@
-"""What a subcommand is, and the one place where typed words become dates and numbers.
+"""What a user typed, as words, and the one place where words become dates and numbers.
 
 Dates and numbers are checked at the edge, so nothing out of range reaches the database or the
 scheduler: digits are ASCII only (`፩` passes `str.isdigit()` and then breaks `int()`), every
@@ -9,44 +9,64 @@ today (a deadline in year 9999 once stopped the beat for every workspace).
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from bot.commandline import user_id
-from bot.db.uow import UnitOfWork
+from bot.doc import quoted
 from bot.domain.errors import UsageError
 from bot.domain.hours import WorkingHours, parse_hours
-from bot.outcome import Outcome
-from bot.services.asker import Asker
 
+MAX_CHARS = 1000
 FREE = 200  # words of free text a command may carry
-Handler = Callable[[UnitOfWork, Asker, list[str], datetime], Awaitable[Outcome]]
+YEAR = 365
+INT_MAX = 2**31 - 1  # the largest INTEGER both SQLite and PostgreSQL columns hold
+_MENTION = re.compile(r"^<@([A-Z0-9a-z_.-]+)(?:\|[^>]*)?>$")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE = re.compile(r"[0-9]{1,10}")
 _PERCENT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,4})?)%")
 _WINDOW = re.compile(r"([0-9]{1,3})d")
 _CLOCK = r"[0-9]{1,2}(?::[0-9]{2})?"
 _SPAN = re.compile(f"{_CLOCK}-{_CLOCK}")
-YEAR = 365
 
 
-@dataclass(frozen=True)
-class Subcommand:
-    """One `/sre` subcommand: its grammar, what it does, the group help shows it in."""
+def clean(text: str) -> str:
+    """NFKC-normalised text without control or invisible format characters."""
+    text = unicodedata.normalize("NFKC", text)
+    kept = (
+        ch if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"} or ch in "\n\t" else " "
+        for ch in text
+    )
+    return "".join(kept).strip()
 
-    name: str
-    args: str
-    summary: str
-    group: str
-    handler: Handler
-    min_args: int = 0
-    max_args: int = 0
 
-    @property
-    def usage(self) -> str:
-        """`/sre name args`."""
-        return f"/sre {self.name} {self.args}".strip()
+def words(text: str) -> list[str]:
+    """The command's words; refuses text longer than anyone types on purpose."""
+    if len(text) > MAX_CHARS:
+        raise UsageError(
+            f"That is {len(text):,} characters; I read commands of up to {MAX_CHARS:,}. "
+            "Try `/sre help`."
+        )
+    return clean(text).split()
+
+
+def user_id(word: str) -> str:
+    """The user id in a Slack mention `<@U123|name>`, or a usage error."""
+    match = _MENTION.match(word)
+    if match is None:
+        raise UsageError(f"`{quoted(word)}` is not a mention: write @name and pick the person.")
+    return match.group(1)
+
+
+def is_mention(word: str) -> bool:
+    """True for a Slack mention `<@U123>`."""
+    return word.startswith("<@") and word.endswith(">")
+
+
+def mentions(said: list[str]) -> tuple[list[str], list[str]]:
+    """Split words into (user ids mentioned, the other words)."""
+    people = [user_id(w) for w in said if is_mention(w)]
+    return people, [w for w in said if not is_mention(w)]
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,6 @@ WORKSHOP = DateRange(
 VACATION = DateRange("A vacation must start within a year (at most 30 days back)", -30, YEAR)
 VACATION_END = DateRange("A vacation must end within a year and 120 days", -30, YEAR + 120)
 DECIDED = DateRange("Management's answer must be dated within the last 3 years", -3 * YEAR, 0)
-INT_MAX = 2**31 - 1  # the largest INTEGER both SQLite and PostgreSQL columns hold
 
 
 def day(word: str, allowed: DateRange, today: date) -> date:
@@ -117,14 +136,3 @@ def hours(word: str) -> WorkingHours:
     if _SPAN.fullmatch(word) is None:
         raise UsageError(f"`{word[:20]}` is not a span of hours; write it like 9-17.")
     return parse_hours(word)
-
-
-def is_mention(word: str) -> bool:
-    """True for a Slack mention `<@U123>`."""
-    return word.startswith("<@") and word.endswith(">")
-
-
-def mentions(words: list[str]) -> tuple[list[str], list[str]]:
-    """Split words into (user ids mentioned, the other words)."""
-    people = [user_id(w) for w in words if is_mention(w)]
-    return people, [w for w in words if not is_mention(w)]
