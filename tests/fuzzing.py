@@ -3,7 +3,7 @@
 1. Nothing raises: bad input gets a short answer, never an exception (a traceback in Slack).
 2. A refused request changes nothing in the database.
 
-Shared by `tests/test_fuzz_router.py` (a modest number of cases in the suite) and
+Shared by `tests/commands/test_fuzz_router.py` (a modest number of cases in the suite) and
 `bench/fuzz.py` (ten thousand and more, on both databases).
 """
 

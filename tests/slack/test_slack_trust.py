@@ -41,7 +41,7 @@ from tests.slackapp import SIGNING_SECRET, SlackDriver, event_wrapper, running_a
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SECRET_TEXT = "hunter2-launch-codes"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture

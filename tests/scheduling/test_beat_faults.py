@@ -38,7 +38,7 @@ from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import FakeSlack
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Replica:

@@ -18,7 +18,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 SPECS = SHARED / "slack-specs"
 SCHEMA_DIR = SPECS / "schemas"
