@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.inserts import changed, insert_if_absent
 from bot.db.models import ChannelMembershipChange, Coalition, Member, Workspace
 from bot.domain.coalition import Membership, Role
+
+# Built once: every command loads its coalition with this, binding only its values.
+WITH_MEMBERS = (
+    select(Coalition, Member)
+    .outerjoin(
+        Member,
+        and_(
+            Member.coalition_id == Coalition.id,
+            Member.team_id == bindparam("team"),
+            Member.left_at.is_(None),
+        ),
+    )
+    .where(Coalition.team_id == bindparam("team"), Coalition.channel_id == bindparam("channel"))
+    .order_by(Member.joined_at, Member.id)
+)
 
 
 class WorkspaceRepo:
@@ -41,20 +56,8 @@ class CoalitionRepo:
     async def with_members(self, channel_id: str) -> tuple[Coalition, list[Member]] | None:
         """The coalition run from `channel_id` with its active members, oldest first, in one
         statement; None when there is none."""
-        query = (
-            select(Coalition, Member)
-            .outerjoin(
-                Member,
-                and_(
-                    Member.coalition_id == Coalition.id,
-                    Member.team_id == self.team_id,
-                    Member.left_at.is_(None),
-                ),
-            )
-            .where(Coalition.team_id == self.team_id, Coalition.channel_id == channel_id)
-            .order_by(Member.joined_at, Member.id)
-        )
-        rows = (await self.session.execute(query)).all()
+        params = {"team": self.team_id, "channel": channel_id}
+        rows = (await self.session.execute(WITH_MEMBERS, params)).all()
         if not rows:
             return None
         return rows[0][0], [member for _, member in rows if member is not None]

@@ -7,7 +7,19 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, func, literal, null, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from bot.db.models import Coalition, Member
 from bot.db.repos import as_membership
@@ -152,14 +164,9 @@ class RolloutRepo(Scoped):
         self, ids: list[int], team_id: str | None
     ) -> dict[int, list[tuple[ServiceRow, list[SloRow]]]]:
         """Services in order, each with its SLOs, per coalition (one statement)."""
-        query = (
-            select(ServiceRow, SloRow)
-            .outerjoin(SloRow, SloRow.service_id == ServiceRow.id)
-            .where(ServiceRow.coalition_id.in_(ids), _of(ServiceRow, team_id))
-            .order_by(ServiceRow.id, SloRow.id)
-        )
+        query = SERVICES[team_id is not None]
         found: dict[int, dict[int, tuple[ServiceRow, list[SloRow]]]] = {i: {} for i in ids}
-        for service, slo in await self.session.execute(query):
+        for service, slo in await self.session.execute(query, _params(ids, team_id)):
             entry = found[service.coalition_id].setdefault(service.id, (service, []))
             if slo is not None:
                 entry[1].append(slo)
@@ -168,36 +175,60 @@ class RolloutRepo(Scoped):
     async def _facts(self, ids: list[int], today: date, team_id: str | None) -> dict[int, Facts]:
         """Ticks, owners, held workshops, readiness answers, pains, votes and decisions as rows
         of one shape (coalition, kind, key, value, at, id), read in one statement."""
-        text, moment = null().cast(String), null().cast(UTCDateTime())
-
-        def arm(model: Any, kind: str, key: Any, value: Any, at: Any, *where: Any) -> Any:
-            return select(model.coalition_id, literal(kind), key, value, at, model.id).where(
-                model.coalition_id.in_(ids), _of(model, team_id), *where
-            )
-
-        query = union_all(
-            arm(MilestoneTick, "tick", MilestoneTick.milestone, text, moment),
-            arm(PrimitiveOwner, "owner", PrimitiveOwner.primitive, PrimitiveOwner.owner,
-                PrimitiveOwner.since),
-            arm(Workshop, "workshop", Workshop.services, text, moment, Workshop.held_on <= today),
-            arm(ReadinessAnswer, "readiness", text, text, moment),
-            arm(PainPoint, "pain", text, text, moment),
-            arm(ShapeVote, "vote", text, text, moment),
-            arm(Decision, "decision", Decision.topic, Decision.choice, moment),
-        )  # fmt: skip
+        query = FACTS[team_id is not None]
         facts: dict[int, Facts] = {i: {k: [] for k in KINDS} for i in ids}
-        for coalition_id, kind, key, value, at, number in await self.session.execute(query):
+        rows = await self.session.execute(query, {**_params(ids, team_id), "today": today})
+        for coalition_id, kind, key, value, at, number in rows:
             facts[coalition_id][kind].append((key, value, at, number))
         return facts
 
 
+def _params(ids: list[int], team_id: str | None) -> dict[str, Any]:
+    return {"ids": ids} if team_id is None else {"ids": ids, "team": team_id}
+
+
+def _where(model: Any, scoped: bool) -> list[ColumnElement[bool]]:
+    """The coalitions `:ids`, in workspace `:team` when scoped (else every workspace: the
+    planner's batch)."""
+    where = [model.coalition_id.in_(bindparam("ids", expanding=True))]
+    return [*where, model.team_id == bindparam("team")] if scoped else where
+
+
+def _services_query(scoped: bool) -> Select[ServiceRow, SloRow]:
+    return (
+        select(ServiceRow, SloRow)
+        .outerjoin(SloRow, SloRow.service_id == ServiceRow.id)
+        .where(*_where(ServiceRow, scoped))
+        .order_by(ServiceRow.id, SloRow.id)
+    )
+
+
+def _facts_query(scoped: bool) -> CompoundSelect[Any]:
+    text, moment = null().cast(String), null().cast(UTCDateTime())
+
+    def arm(model: Any, kind: str, key: Any, value: Any, at: Any, *where: Any) -> Any:
+        return select(model.coalition_id, literal(kind), key, value, at, model.id).where(
+            *_where(model, scoped), *where
+        )
+
+    held = Workshop.held_on <= bindparam("today", type_=Date)
+    return union_all(
+        arm(MilestoneTick, "tick", MilestoneTick.milestone, text, moment),
+        arm(PrimitiveOwner, "owner", PrimitiveOwner.primitive, PrimitiveOwner.owner,
+            PrimitiveOwner.since),
+        arm(Workshop, "workshop", Workshop.services, text, moment, held),
+        arm(ReadinessAnswer, "readiness", text, text, moment),
+        arm(PainPoint, "pain", text, text, moment),
+        arm(ShapeVote, "vote", text, text, moment),
+        arm(Decision, "decision", Decision.topic, Decision.choice, moment),
+    )  # fmt: skip
+
+
+# Built once: a request binds its values, so SQLAlchemy builds and caches neither again.
+SERVICES = {scoped: _services_query(scoped) for scoped in (True, False)}
+FACTS = {scoped: _facts_query(scoped) for scoped in (True, False)}
 KINDS = ("tick", "owner", "workshop", "readiness", "pain", "vote", "decision")
 Facts = dict[str, list[tuple[str | None, str | None, datetime | None, int]]]
-
-
-def _of(model: Any, team_id: str | None) -> ColumnElement[bool]:
-    """Rows of workspace `team_id`, or of every workspace (the planner's batch)."""
-    return model.team_id == team_id if team_id is not None else true()
 
 
 def _state(
