@@ -47,9 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
+from bot.db.migrate import upgrade
 from bot.db.models import Coalition, Member, Workspace
 from bot.db.uow import Database
-from bot.migrate import upgrade
 from bot.outcome import Post, ToUser
 from bot.ports import Messenger, OneWorkspace
 from bot.scheduling.dispatch import BATCH, Dispatcher, TickReport

@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 20] [
                                           [--rounds 4] [--servers process|inproc] [--profile]
 
 Targets, each on its own 127.0.0.1 port (aiohttp `AppRunner`/`TCPSite`, access log off as in
-`bot/runtime.py`), all sent the same form-encoded slash-command bodies, HMAC-signed per request:
+`bot/slack/runtime.py`), all sent the same form-encoded slash-command bodies, HMAC-signed per
+request:
 
   a. floor         plain aiohttp handler: reads the body, verifies nothing, returns fixed JSON
   b. bolt-pbr      bare Bolt `AsyncApp(process_before_response=True)`, `/sre` acks a fixed text
@@ -69,9 +70,9 @@ from sqlalchemy import event
 from sqlalchemy import text as sql_text
 
 from bot.clock import SystemClock
+from bot.db.migrate import upgrade
 from bot.db.uow import Database
 from bot.doc import Doc
-from bot.migrate import upgrade
 from bot.render.blocks import blocks, fallback
 from bot.router import Router
 from bot.services.request import Asker

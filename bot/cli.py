@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from bot.content import Content
 from bot.db.engine import DatabaseUnreachable, wait_for_database
-from bot.migrate import upgrade
+from bot.db.migrate import upgrade
 from bot.settings import Settings
 
 DATABASE_WAIT = 30.0
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if not migrated(settings.database_url):
         return 1
-    from bot.runtime import serve
+    from bot.slack.runtime import serve
 
     assert content is not None
     return asyncio.run(serve(settings, content))

@@ -15,7 +15,7 @@ import pytest
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 SLACK = ("slack_sdk", "slack_bolt", "aiohttp", "bot.slack")
-FRONT = ("bot.router", "bot.console", "bot.cli", "bot.wiring", "bot.runtime")
+FRONT = ("bot.router", "bot.console", "bot.cli", "bot.wiring", "bot.slack.runtime")
 UPPER = (*FRONT, "bot.commands", "bot.scheduling")
 
 # (part, its modules, import prefixes it must not have)

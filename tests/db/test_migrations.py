@@ -6,7 +6,7 @@ import asyncio
 
 from alembic import command
 
-from bot.migrate import alembic_config
+from bot.db.migrate import alembic_config
 
 
 async def test_no_drift_between_models_and_migrations(database_url: str) -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import text
 
+from bot.db.migrate import alembic_config
 from bot.db.uow import Database
-from bot.migrate import alembic_config
 
 ROWS = (("U1", "lead", None), ("U2", "pm", None), ("U3", "sponsor", None), ("U4", "pm", "left"))
 

@@ -19,7 +19,7 @@ from bot.render.blocks import blocks, fallback, plain_fallback
 from bot.render.chart import Point, progress_png
 from bot.render.mrkdwn import mrkdwn, plain
 from bot.render.text import render
-from tests.test_escaping_slack import mrkdwn_texts
+from tests.slack.test_escaping_slack import mrkdwn_texts
 
 ATTACKS = (
     "<!channel>",

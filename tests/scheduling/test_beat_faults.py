@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
+from bot.db.migrate import upgrade
 from bot.db.uow import Database
-from bot.migrate import upgrade
 from bot.router import Router
 from bot.scheduling.dispatch import LEASE
 from bot.scheduling.due import DueWork

@@ -16,8 +16,8 @@ from bot.action_ids import ActionId, button_value
 from bot.clock import ManualClock
 from bot.db.uow import Database
 from tests.fakeslack import BOT_USER_ID
+from tests.slack.test_beat_slack import beat
 from tests.slackapp import SlackDriver, running_app
-from tests.test_beat_slack import beat
 
 # Every trick at once, short enough for the tightest field (a deadline's 80 characters).
 HOSTILE = "\uff1c!channel\uff1e<!here><!everyone><!subteam^S1><https://evil.example|vote>&"
