@@ -10,7 +10,7 @@ from bot.db.uow import UnitOfWork
 from bot.domain.rollout import figures, progress
 
 Fault = Callable[[int, Exception], None]
-PLOT_BATCH = 200  # coalitions plotted per tick: a day's points spread over the first ticks
+PLOT_BATCH = 50  # coalitions plotted per tick: a large install's points spread over the first hour
 
 
 async def plot_due(
