@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import os
 import platform
@@ -46,13 +47,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import ManualClock
 from bot.db.beat_models import Nudge
+from bot.db.migrate import upgrade
 from bot.db.models import Coalition, Member, Workspace
 from bot.db.uow import Database
-from bot.messages import Messenger, Post, ToUser
-from bot.migrate import upgrade
+from bot.outcome import Post, ToUser
+from bot.ports import Messenger, OneWorkspace
 from bot.scheduling.dispatch import BATCH, Dispatcher, TickReport
 from bot.scheduling.plan import plan_due
+from bot.wiring import load_content
 
+CONTENT = functools.cache(load_content)  # the programme and guide, loaded once
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres@127.0.0.1:5432")
 START = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # a Tuesday morning
 SEED = 20260303
@@ -335,7 +339,7 @@ async def planner_tick(db: Database, counter: StatementCounter, now: datetime) -
     """Time and count one planner tick."""
     counter.reset()
     began = time.perf_counter()
-    added = await plan_due(db, now)
+    added = await plan_due(db, CONTENT(), now)
     seconds = time.perf_counter() - began
     return PlannerTick(seconds, counter.count, added, counter.labels)
 
@@ -427,7 +431,7 @@ async def measure(url: str, backend: str, coalitions: int, hours: int) -> Backen
         clock = ManualClock(START)
         messenger = CountingMessenger()
         port: Messenger = messenger
-        dispatcher = Dispatcher(db, port, clock, "bench-worker")
+        dispatcher = Dispatcher(db, OneWorkspace(port), clock, CONTENT(), "bench-worker")
         counter = StatementCounter(db)
         first = await planner_tick(db, counter, clock.now())
         clock.advance(STEADY_GAP)
@@ -459,7 +463,7 @@ async def steady_only(url: str, coalitions: int) -> PlannerTick:
         await _server_version(db)
         await seed(db, coalitions)
         counter = StatementCounter(db)
-        await plan_due(db, START)
+        await plan_due(db, CONTENT(), START)
         steady = await planner_tick(db, counter, START + STEADY_GAP)
         counter.close()
     finally:

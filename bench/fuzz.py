@@ -23,7 +23,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.migrate import upgrade
+from bot.db.migrate import upgrade
 from tests.fuzzing import fuzz, report
 
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres@127.0.0.1:5432")

@@ -8,7 +8,7 @@ Each scenario is a coalition of five members followed for 12 weeks. Every member
 generative story (daily message and reaction counts, a weekly check-in answered or missed with
 an energy pulse 1-5 inside it, owned action items that open and close, an optional after-hours
 share, a self-reported on-call rotation). From those raw events the simulator builds the
-`Week` the bot builds (the rules of `observe` in bot/scheduling/health.py), then drives
+`Week` the bot builds (the rules of `observe` in bot/domain/observations.py), then drives
 `read` -> `step` -> `act` for every member and week as the bot does (no consent, no lead
 opt-out, "I'm OK" never clicked). A member who leaves produces no weeks from their departure
 week on. Ground truth ("at risk") comes from the story, never from the model.
@@ -268,7 +268,7 @@ def energy_fields(answers: Sequence[int | None]) -> tuple[int | None, float, int
 def observe(story: Story, raw: Raw, i: int, items: dict[str, int], owner: str | None) -> Week:
     """The `Week` the bot builds for this member after week i + 1.
 
-    Mirrors `observe` in bot/scheduling/health.py: the baseline skips the two weeks of the
+    Mirrors `observe` in bot/domain/observations.py: the baseline skips the two weeks of the
     current window; the after-hours share needs 5 messages and its baseline is the share of
     the 8 weeks before the last 4; the pulse carries over one missed week; on-call reports
     are gathered over the last 5 weeks.

@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 20] [
                                           [--rounds 4] [--servers process|inproc] [--profile]
 
 Targets, each on its own 127.0.0.1 port (aiohttp `AppRunner`/`TCPSite`, access log off as in
-`bot/runtime.py`), all sent the same form-encoded slash-command bodies, HMAC-signed per request:
+`bot/slack/runtime.py`), all sent the same form-encoded slash-command bodies, HMAC-signed per
+request:
 
   a. floor         plain aiohttp handler: reads the body, verifies nothing, returns fixed JSON
   b. bolt-pbr      bare Bolt `AsyncApp(process_before_response=True)`, `/sre` acks a fixed text
@@ -69,15 +70,17 @@ from sqlalchemy import event
 from sqlalchemy import text as sql_text
 
 from bot.clock import SystemClock
+from bot.db.migrate import upgrade
 from bot.db.uow import Database
-from bot.messages import Doc
-from bot.migrate import upgrade
+from bot.doc import Doc
 from bot.render.blocks import blocks, fallback
-from bot.services.asker import Asker
+from bot.router import Router
+from bot.services.request import Asker
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.deps import SlackDeps
 from bot.slack.server import EVENTS_PATH, web_app
+from bot.wiring import load_content
 from tests.fakeslack import TEAM_ID, FakeSlack
 from tests.slackapp import SIGNING_SECRET, signature_headers
 
@@ -265,6 +268,7 @@ class Servers:
             BOLT_PBR: bolt_web_app(self.bolt[BOLT_PBR]),
             BOLT_DEFAULT: bolt_web_app(self.bolt[BOLT_DEFAULT]),
         }
+        content = await asyncio.to_thread(load_content)  # once, as `sre-coach run` does
         urls = {BOT_SQLITE: self.sqlite_url}
         if self.pg_url:
             urls[BOT_PG] = self.pg_url
@@ -279,7 +283,7 @@ class Servers:
                 slack_signing_secret=SecretStr(SIGNING_SECRET),
                 slack_api_base_url=fake.base_url,
             )
-            app, deps = build_app(settings, db, SystemClock())
+            app, deps = build_app(settings, Router(db, SystemClock(), content))
             self._stack.push_async_callback(deps.tasks.drain)
             self.bots[name] = (app, deps, db)
             apps[name] = web_app(app, db, SIGNING_SECRET)

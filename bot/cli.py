@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.content import Content
 from bot.db.engine import DatabaseUnreachable, wait_for_database
-from bot.migrate import upgrade
+from bot.db.migrate import upgrade
 from bot.settings import Settings
 
 DATABASE_WAIT = 30.0
@@ -56,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     if command == "content":
         return check_content()
-    if command in ("run", "console") and not library_ok():
+    content = load_content_or_say() if command in ("run", "console") else None
+    if command in ("run", "console") and content is None:
         return 1
     if command == "db":
         if not migrated(settings.database_url):
@@ -68,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         from bot.console import run_console
 
-        asyncio.run(run_console(settings.database_url, sys.stdin, sys.stdout))
+        assert content is not None
+        asyncio.run(run_console(settings.database_url, sys.stdin, sys.stdout, content))
         return 0
     missing = settings.missing_for_slack()
     if missing:
@@ -79,9 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if not migrated(settings.database_url):
         return 1
-    from bot.runtime import serve
+    from bot.slack.runtime import serve
 
-    return asyncio.run(serve(settings))
+    assert content is not None
+    return asyncio.run(serve(settings, content))
 
 
 def migrated(database_url: str) -> bool:
@@ -118,18 +122,17 @@ def check_content() -> int:
     return 0
 
 
-def library_ok() -> bool:
-    """Load the coaching library and its encoder at start-up; say what is broken if either is."""
-    from bot.coaching import guide
+def load_content_or_say() -> Content | None:
+    """Load the programme, the coaching library and its encoder once, at start-up; say what is
+    broken (None) if any is."""
     from bot.guide.encoder import EncoderError
     from bot.guide.library import LibraryError
+    from bot.wiring import load_content
 
     try:
-        guide()
+        return load_content()
     except LibraryError as error:
         print(f"sre-coach: {error}\nRun `sre-coach content check` after fixing.", file=sys.stderr)
-        return False
     except EncoderError as error:
         print(f"sre-coach: {error}", file=sys.stderr)
-        return False
-    return True
+    return None

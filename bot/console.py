@@ -13,16 +13,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
-
 from bot.clock import ManualClock, SystemClock
-from bot.db.models import SimulatedTime
+from bot.content import Content
 from bot.db.uow import Database
-from bot.messages import Ephemeral, Outcome, Post, ToChannel, ToUser
+from bot.doc import Doc
+from bot.outcome import Ephemeral, Form, Outcome, Post, ToChannel, ToUser
+from bot.ports import OneWorkspace
 from bot.render.text import render
 from bot.router import Router
-from bot.scheduling.due import DueWork
-from bot.services.asker import Asker
+from bot.services.request import Asker
+from bot.wiring import Bot
 
 TEAM = "T0CONSOLE"
 CHANNEL = "C0COALITION"
@@ -54,6 +54,15 @@ class ConsoleMessenger:
         path.write_bytes(content)
         self._print(f"[#{CHANNEL_NAME}] {title}: chart saved to {path}")
         return str(path)
+
+    async def open_form(self, trigger_id: str, form: Form) -> None:
+        """The console has no modals: name the form's fields, to type as one command."""
+        fields = ", ".join(i.label for i in form.inputs)
+        self._print(f"[form: {form.title}] {fields}")
+
+    async def publish_home(self, user_id: str, doc: Doc) -> None:
+        """Print the home screen `user_id` would see."""
+        self._print(f"[home of @{user_id}] {_indent(render(doc))}")
 
     async def timezone(self, user_id: str) -> str | None:
         """The console knows no profiles: members set theirs with `/sre hours`."""
@@ -93,14 +102,16 @@ class Console:
     db: Database
     clock: ManualClock
     out: TextIO
+    content: Content
     user: str = "you"
     messenger: ConsoleMessenger = field(init=False)
     router: Router = field(init=False)
 
     def __post_init__(self) -> None:
         self.messenger = ConsoleMessenger(self.out, self.clock, Path.cwd() / CHART_FOLDER)
-        self.router = Router(self.db, self.clock)
-        self.work = DueWork(self.db, self.messenger, self.clock, worker="console")
+        bot = Bot(self.content, self.db, self.clock, Router(self.db, self.clock, self.content))
+        self.router = bot.router
+        self.work = bot.due_work(OneWorkspace(self.messenger), worker="console")
 
     async def handle(self, line: str) -> bool:
         """Act on one input line; False when the session should end."""
@@ -167,29 +178,21 @@ class Console:
 
 async def load_clock(db: Database) -> ManualClock:
     """The simulated clock where the last session left it, or now for a new database."""
-    async with db.sessions() as session:
-        saved = await session.scalar(select(SimulatedTime).where(SimulatedTime.name == CLOCK_NAME))
-    return ManualClock(saved.now if saved else SystemClock().now())
+    return ManualClock(await db.saved_time(CLOCK_NAME) or SystemClock().now())
 
 
 async def save_clock(db: Database, clock: ManualClock) -> None:
     """Persist the simulated time next to the data it belongs to."""
-    async with db.sessions() as session:
-        saved = await session.get(SimulatedTime, CLOCK_NAME)
-        if saved is None:
-            session.add(SimulatedTime(name=CLOCK_NAME, now=clock.now()))
-        else:
-            saved.now = clock.now()
-        await session.commit()
+    await db.save_time(CLOCK_NAME, clock.now())
 
 
-async def run_console(database_url: str, stdin: TextIO, out: TextIO) -> None:
+async def run_console(database_url: str, stdin: TextIO, out: TextIO, content: Content) -> None:
     """Read lines until `/quit` or end of input."""
     db = Database(database_url)
     try:
         clock = await load_clock(db)
         await save_clock(db, clock)
-        console = Console(db, clock, out)
+        console = Console(db, clock, out, content)
         interactive = stdin.isatty()
         if interactive:
             out.write(

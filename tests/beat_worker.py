@@ -15,10 +15,10 @@ from pydantic import SecretStr
 
 from bot.clock import ManualClock
 from bot.db.uow import Database
-from bot.scheduling.due import DueWork
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
+from tests.builders import due_work
 
 
 async def main(url: str, base_url: str, worker: str) -> None:
@@ -30,7 +30,7 @@ async def main(url: str, base_url: str, worker: str) -> None:
     )  # type: ignore[call-arg]
     db = Database(url)
     clock = ManualClock(datetime.fromisoformat("2000-01-01T00:00:00+00:00"))
-    work = DueWork(db, SlackMessenger(make_client(settings, retries=False)), clock, worker)
+    work = due_work(db, SlackMessenger(make_client(settings, retries=False)), clock, worker)
     loop = asyncio.get_running_loop()
     while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
         clock.set(datetime.fromisoformat(line))

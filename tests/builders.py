@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.clock import Clock
+from bot.content import Content
 from bot.db.schema import Base
 from bot.db.uow import Database
-from bot.messages import Doc, Outcome
+from bot.doc import Doc
+from bot.outcome import Outcome
+from bot.ports import Messenger, OneWorkspace
 from bot.render.text import render
 from bot.router import Router
-from bot.services.asker import Asker
+from bot.scheduling.due import DueWork
+from bot.services.request import Asker
+from bot.wiring import load_content
 
 TEAM = "T0TEAM"
 CHANNEL = "C0SRE"
+
+
+@cache
+def content() -> Content:
+    """The shipped content, loaded once per test process (the bot loads it once at start)."""
+    return load_content()
+
+
+def make_router(db: Database, clock: Clock) -> Router:
+    """The bot's router over `db`, as the composition root builds it."""
+    return Router(db, clock, content())
+
+
+def due_work(db: Database, messenger: Messenger, clock: Clock, worker: str = "test") -> DueWork:
+    """The scheduled work of one replica, sending every workspace's nudges with `messenger`."""
+    return DueWork(db, OneWorkspace(messenger), clock, content(), worker)
 
 
 def asker(user: str, team: str = TEAM, channel: str = CHANNEL) -> Asker:

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.clock import ManualClock
+from bot.db.migrate import upgrade
 from bot.db.schema import Base
 from bot.db.uow import Database
-from bot.migrate import upgrade
 from tests.postgres import REQUIRED, Postgres, backend_summary, find_postgres
 
 BACKENDS = ("sqlite", "postgresql")

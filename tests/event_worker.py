@@ -22,6 +22,7 @@ from bot.services import activity
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import web_app
+from tests.builders import make_router
 from tests.slackapp import SIGNING_SECRET
 
 
@@ -42,7 +43,7 @@ async def main(url: str, base_url: str, stall: bool) -> None:
     if stall:
         activity.count = _stall  # type: ignore[assignment]
     db = Database(url)
-    app, _ = build_app(settings, db, SystemClock())
+    app, _ = build_app(settings, make_router(db, SystemClock()))
     runner = web.AppRunner(web_app(app, db, SIGNING_SECRET), access_log=None)
     await runner.setup()
     sock = socket.socket()

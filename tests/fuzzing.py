@@ -3,7 +3,7 @@
 1. Nothing raises: bad input gets a short answer, never an exception (a traceback in Slack).
 2. A refused request changes nothing in the database.
 
-Shared by `tests/test_fuzz_router.py` (a modest number of cases in the suite) and
+Shared by `tests/commands/test_fuzz_router.py` (a modest number of cases in the suite) and
 `bench/fuzz.py` (ten thousand and more, on both databases).
 """
 
@@ -25,9 +25,10 @@ from bot.clock import Clock, ManualClock
 from bot.commands import BY_NAME
 from bot.db.schema import Base
 from bot.db.uow import Database
-from bot.messages import Outcome
+from bot.outcome import Outcome
 from bot.router import Router
-from bot.services.asker import Asker
+from bot.services.request import Asker
+from tests.builders import make_router
 
 TEAMS = ("T0FUZZ", "T0OTHER")
 CHANNELS = ("C0ONE", "C0TWO", "C0NONE")
@@ -260,7 +261,7 @@ def fuzz(database_url: str, examples: int, *, seed: int | None = None) -> Verdic
     loop = asyncio.new_event_loop()
     db = Database(database_url)
     clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    router, verdicts = Router(db, clock), Verdicts()
+    router, verdicts = make_router(db, clock), Verdicts()
     try:
         loop.run_until_complete(seed_coalitions(router, clock))
         writes = Writes(db)

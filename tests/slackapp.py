@@ -25,7 +25,8 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.deps import SlackDeps
 from bot.slack.server import EVENTS_PATH, web_app
-from tests.fakeslack import BOT_USER_ID, TEAM_ID, FakeSlack
+from tests.builders import make_router
+from tests.fakeslack import BOT_USER_ID, TEAM_ID, FakeSlack, block_kit_problems
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "slack-specs"
@@ -101,7 +102,10 @@ class SlackDriver:
             "response_url": self.fake.response_url,
             "trigger_id": "1337.42.abcd",
         }
-        return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
+        response = await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
+        if response.content_type == "application/json":  # the reply in the ack: Block Kit too
+            self.fake.violations += block_kit_problems("ack", await response.json())
+        return response
 
     async def interaction(self, payload: dict[str, Any]) -> ClientResponse:
         """An interactivity payload (block_actions, view_submission), form-encoded as Slack does."""
@@ -174,7 +178,7 @@ async def running_app(db: Database, clock: Clock) -> AsyncIterator[SlackDriver]:
             slack_signing_secret=SecretStr(SIGNING_SECRET),
             slack_api_base_url=fake.base_url,
         )
-        app, deps = build_app(settings, db, clock)
+        app, deps = build_app(settings, make_router(db, clock))
         async with TestClient(TestServer(web_app(app, db, SIGNING_SECRET))) as client:
             driver = SlackDriver(client, fake, deps, app)
             yield driver

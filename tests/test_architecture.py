@@ -1,14 +1,47 @@
-"""The layering holds: the domain knows neither Slack nor SQL, and reads no clock."""
+"""The layering holds, as data: each part of `bot/` and the imports it must never make.
+
+Allowed arrows: adapters (slack, console, cli, wiring, runtime) -> router -> commands ->
+services -> domain | db | views; scheduling -> services | domain | ports; views -> domain | doc;
+render -> doc. Only `bot/db` talks SQL. Nothing reads the clock but `bot/clock.py`.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
-FORBIDDEN_IN_DOMAIN = ("slack_sdk", "slack_bolt", "sqlalchemy", "aiohttp", "bot.db", "bot.slack")
+SLACK = ("slack_sdk", "slack_bolt", "aiohttp", "bot.slack")
+FRONT = ("bot.router", "bot.console", "bot.cli", "bot.wiring", "bot.slack.runtime")
+UPPER = (*FRONT, "bot.commands", "bot.scheduling")
+
+# (part, its modules, import prefixes it must not have)
+FORBIDDEN: list[tuple[str, str, tuple[str, ...]]] = [
+    ("domain", "domain/**/*.py",
+     (*SLACK, "sqlalchemy", "bot.db", "bot.services", "bot.views", "bot.render", "bot.guide",
+      "bot.content", "bot.doc", "bot.outcome", "bot.ports", *UPPER)),
+    ("views", "views/**/*.py",
+     (*SLACK, "sqlalchemy", "bot.db", "bot.services", "bot.render", "bot.ports", *UPPER)),
+    ("render", "render/**/*.py",
+     (*SLACK[2:], "sqlalchemy", "bot.db", "bot.services", "bot.views", "bot.ports", *UPPER)),
+    ("services", "services/**/*.py", (*SLACK, "sqlalchemy", "bot.ports", *UPPER)),
+    ("commands", "commands/**/*.py",
+     (*SLACK, "sqlalchemy", "bot.db", "bot.views", "bot.render", "bot.scheduling", *FRONT)),
+    ("scheduling", "scheduling/**/*.py",
+     (*SLACK, "sqlalchemy", "bot.views", "bot.render", "bot.guide", "bot.commands", *FRONT)),
+    ("router", "router.py", (*SLACK, "sqlalchemy", "bot.scheduling", "bot.render")),
+    ("guide", "guide/**/*.py", (*SLACK, "sqlalchemy", "bot.db", "bot.services", *UPPER)),
+    ("db", "db/**/*.py",
+     (*SLACK, "bot.services", "bot.views", "bot.render", "bot.guide", "bot.ports", *UPPER)),
+    ("document model", "doc.py", ("bot.",)),
+    ("outcome", "outcome.py", ("bot.db", "bot.services", "bot.views", "bot.render", *UPPER)),
+    ("ports", "ports.py", (*SLACK, "sqlalchemy", "bot.db", "bot.services", *UPPER)),
+    ("console", "console.py", (*SLACK, "sqlalchemy")),
+]  # fmt: skip
+OUTSIDE_DB = sorted(p for p in BOT.rglob("*.py") if "db" not in p.relative_to(BOT).parts)
 
 
 def _imports(path: Path) -> set[str]:
@@ -21,21 +54,32 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((BOT / "domain").rglob("*.py")), ids=lambda p: p.name)
-def test_domain_is_pure(path: Path) -> None:
-    bad = {n for n in _imports(path) if n.startswith(FORBIDDEN_IN_DOMAIN)}
-    assert not bad, f"{path.name} imports {bad}"
-    assert "datetime.now(" not in path.read_text()
+def _cases() -> list[tuple[str, Path, tuple[str, ...]]]:
+    return [
+        (part, path, banned)
+        for part, pattern, banned in FORBIDDEN
+        for path in sorted(BOT.glob(pattern))
+    ]
 
 
 @pytest.mark.parametrize(
-    "path",
-    sorted([*(BOT / "services").rglob("*.py"), *(BOT / "views").rglob("*.py")]),
-    ids=lambda p: p.name,
+    ("part", "path", "banned"),
+    _cases(),
+    ids=[f"{part}:{path.relative_to(BOT)}" for part, path, _ in _cases()],
 )
-def test_services_and_views_never_see_slack(path: Path) -> None:
-    bad = {n for n in _imports(path) if n.startswith(("slack_sdk", "slack_bolt", "bot.slack"))}
-    assert not bad, f"{path.name} imports {bad}"
+def test_no_forbidden_arrow(part: str, path: Path, banned: tuple[str, ...]) -> None:
+    bad = {n for n in _imports(path) if n.startswith(banned)}
+    assert not bad, f"{part} module {path.relative_to(BOT)} imports {sorted(bad)}"
+
+
+def test_every_part_has_modules() -> None:
+    assert all(list(BOT.glob(pattern)) for _, pattern, _ in FORBIDDEN)
+
+
+@pytest.mark.parametrize("path", OUTSIDE_DB, ids=lambda p: str(p.relative_to(BOT)))
+def test_only_the_database_package_speaks_sql(path: Path) -> None:
+    assert not {n for n in _imports(path) if n.startswith("sqlalchemy")}
+    assert ".session" not in path.read_text()  # nor a raw session through the unit of work
 
 
 def test_only_the_clock_reads_the_time() -> None:
@@ -45,3 +89,9 @@ def test_only_the_clock_reads_the_time() -> None:
         if "datetime.now(" in p.read_text() and p.name != "clock.py"
     ]
     assert readers == []
+
+
+def test_no_module_holds_a_loaded_singleton() -> None:
+    """Content is built once at start-up and passed in; nothing caches a loader globally."""
+    cached = re.compile(r"^@(functools\.)?cache\b", re.M)
+    assert [p.relative_to(BOT) for p in BOT.rglob("*.py") if cached.search(p.read_text())] == []

@@ -22,6 +22,7 @@ BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}]
 @pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as server:
+        server.block_kit = False  # the spec alone: these calls carry synthetic payloads
         yield server
 
 
@@ -290,3 +291,13 @@ async def test_json_body_to_a_form_only_method_is_a_violation(
     with pytest.raises(SlackApiError):
         await client.api_call("users.info", json={"user": "U1"})
     assert fake.violations == ["users.info: does not accept application/json bodies per spec"]
+
+
+async def test_block_kit_the_models_refuse_is_a_violation(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.block_kit = True  # as for every test that drives the bot
+    header = {"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}
+    with pytest.raises(SlackApiError):
+        await client.chat_postMessage(channel="C1", text="hi", blocks=[header])
+    assert [v for v in fake.violations if "Block Kit" in v], fake.violations

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.messages import DeliveryError, Ephemeral, Post, ToChannel, ToUser
+from bot.doc import Doc
+from bot.outcome import Ephemeral, Form, Post, ToChannel, ToUser
+from bot.ports import DeliveryError
 from bot.render.text import render
 
 
@@ -37,6 +39,8 @@ class Transcript:
 
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, int]] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    homes: list[tuple[str, str]] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)
     history: dict[str, bool] = field(default_factory=dict)  # tag -> found, for was_posted
     zones: dict[str, str] = field(default_factory=dict)
@@ -59,6 +63,12 @@ class Transcript:
     async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
         self.uploads.append((channel_id, filename, len(content)))
         return filename
+
+    async def open_form(self, trigger_id: str, form: Form) -> None:
+        self.forms.append(form)
+
+    async def publish_home(self, user_id: str, doc: Doc) -> None:
+        self.homes.append((user_id, render(doc)))
 
     async def timezone(self, user_id: str) -> str | None:
         return self.zones.get(user_id)

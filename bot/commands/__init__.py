@@ -1,15 +1,15 @@
-"""The `/sre` grammar: every subcommand, its usage, and the handler that parses its words.
+"""The `/sre` grammar as a table: every subcommand, its usage, its typed parser and its use case.
 
-Handlers turn words into typed arguments and call one service; the router runs them inside a
-unit of work. `COMMANDS` is the single list that help, usage messages and routing share.
+`COMMANDS` is the single list that help, usage messages and routing share; buttons
+(`bot.commands.buttons`) and forms (`bot.commands.forms`) reach the same rows.
 """
 
 from __future__ import annotations
 
 from bot.commands import beat, coaching, health, membership, primitives, rollout, structure
-from bot.commands.base import Subcommand
+from bot.commands.table import Commands, Subcommand
 
-COMMANDS: tuple[Subcommand, ...] = (
+COMMANDS: Commands = (
     *membership.SUBCOMMANDS,
     *rollout.SUBCOMMANDS,
     *structure.SUBCOMMANDS,

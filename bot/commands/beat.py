@@ -3,165 +3,129 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 
-from bot.commandline import user_id
-from bot.commands.base import (
+from bot.commands.table import Commands, Subcommand, bare, one
+from bot.commands.words import (
     COMMITMENT,
     FREE,
     INT_MAX,
     VACATION,
     VACATION_END,
-    Subcommand,
     day,
     hours,
     is_mention,
+    user_id,
     whole,
-)
-from bot.db.uow import UnitOfWork
+)  # fmt: skip
 from bot.domain.cadence import parse_weekday
 from bot.domain.errors import UsageError
-from bot.messages import Doc, Outcome
-from bot.services import beat, schedule
-from bot.services.asker import Asker
-from bot.views.forms import checkin_form
+from bot.services import availability, checkins, commitments, schedule
+from bot.services.availability import Hours, Vacation
+from bot.services.checkins import CHECKIN_USAGE, NOTHING_NEW, Answer
+from bot.services.commitments import Promise
+from bot.services.schedule import Rhythm
 
 _DAYS = re.compile(r"([0-9]{1,3})([dw])")
-CHECKIN_USAGE = (
-    "`/sre checkin nothing` or `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`"
-)
 SCHEDULE_USAGE = "Usage: `/sre schedule [digest|checkin <weekday> | near|final <weeks>]`."
 
 
-async def _checkin(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if not args:
-        return Outcome(
-            reply=Doc.text(f"Check in with {CHECKIN_USAGE}."), form=checkin_form(asker.channel_id)
-        )
-    if args[0].lower() in ("nothing", "nothing-new"):
-        return await beat.check_in(uow, asker, now)
+def answer(energy: str, spent: str, progress: str, blockers: str) -> Answer:
+    """A check-in answer from its parts as given (energy 1-5, hours 0-80)."""
     usage = f"Usage: {CHECKIN_USAGE}."
-    if len(args) < 2 or not args[1].lower().endswith("h"):
-        raise UsageError(usage)
-    energy = whole(args[0], 1, 5, usage)
-    spent = whole(args[1][:-1], 0, 80, usage)
-    text = " ".join(args[2:])
-    progress, _, blockers = text.partition("blocked:")
-    return await beat.check_in(
-        uow,
-        asker,
-        now,
-        energy=energy,
-        hours=spent,
-        progress=progress.strip(),
-        blockers=blockers.strip(),
-    )
+    return Answer(whole(energy, 1, 5, usage), whole(spent, 0, 80, usage), progress, blockers)
 
 
-async def _snooze(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if args[0].lower() == "off":
-        return await beat.snooze(uow, asker, None, now)
-    match = _DAYS.fullmatch(args[0].lower())
+def _checkin(said: list[str], today: date) -> Answer | None:
+    if not said:
+        return None
+    if said[0].lower() in ("nothing", "nothing-new"):
+        return NOTHING_NEW
+    if len(said) < 2 or not said[1].lower().endswith("h"):
+        raise UsageError(f"Usage: {CHECKIN_USAGE}.")
+    progress, _, blockers = " ".join(said[2:]).partition("blocked:")
+    return answer(said[0], said[1][:-1], progress.strip(), blockers.strip())
+
+
+def _snooze(said: list[str], today: date) -> int | None:
+    if said[0].lower() == "off":
+        return None
+    match = _DAYS.fullmatch(said[0].lower())
     if match is None:
         raise UsageError("Usage: `/sre snooze <N>d|<N>w` or `/sre snooze off`.")
-    days = int(match[1]) * (7 if match[2] == "w" else 1)
-    return await beat.snooze(uow, asker, days, now)
+    return int(match[1]) * (7 if match[2] == "w" else 1)
 
 
-async def _away(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if args[0].lower() == "off":
-        return await beat.away(uow, asker, None, None, now)
-    if len(args) != 2:
+def _away(said: list[str], today: date) -> Vacation | None:
+    if said[0].lower() == "off":
+        return None
+    if len(said) != 2:
         raise UsageError("Usage: `/sre away <YYYY-MM-DD> <YYYY-MM-DD>` or `/sre away off`.")
-    first = day(args[0], VACATION, now.date())
-    return await beat.away(uow, asker, first, day(args[1], VACATION_END, now.date()), now)
+    return Vacation(day(said[0], VACATION, today), day(said[1], VACATION_END, today))
 
 
-async def _hours(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    hours(args[0])  # ASCII digits only, before the service reads the span
-    return await beat.working_hours(uow, asker, args[0], args[1] if len(args) > 1 else None)
+def _hours(said: list[str], today: date) -> Hours:
+    hours(said[0])  # ASCII digits only, before the service reads the span
+    return Hours(said[0], said[1] if len(said) > 1 else None)
 
 
-async def _commit(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    owner = user_id(args[-1]) if is_mention(args[-1]) else None
-    words = args[1:-1] if owner else args[1:]
-    due = day(args[0], COMMITMENT, now.date())
-    return await beat.commit(uow, asker, due, " ".join(words), owner, now)
+def _promise(said: list[str], today: date) -> Promise:
+    owner = user_id(said[-1]) if is_mention(said[-1]) else None
+    title = said[1:-1] if owner else said[1:]
+    return Promise(day(said[0], COMMITMENT, today), " ".join(title), owner)
 
 
-async def _commitments(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await beat.commitments(uow, asker, now)
-
-
-async def _finish(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
+def _number(said: list[str], today: date) -> int:
     usage = "Usage: `/sre finish <n>` (the number from `/sre commitments`)."
-    number = whole(args[0].removeprefix("#"), 1, INT_MAX, usage)
-    return await beat.finish(uow, asker, number, now)
+    return whole(said[0].removeprefix("#"), 1, INT_MAX, usage)
 
 
-async def _schedule(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if not args:
-        return await schedule.show(uow, asker, now)
-    if len(args) != 2:
+def _rhythm(said: list[str], today: date) -> Rhythm | None:
+    if not said:
+        return None
+    if len(said) != 2:
         raise UsageError(SCHEDULE_USAGE)
-    what, value = args[0].lower(), args[1].lower()
+    what, value = said[0].lower(), said[1].lower()
     if what in ("digest", "checkin"):
-        return await schedule.change(uow, asker, what, parse_weekday(value), value, now)
+        return Rhythm(what, parse_weekday(value), value)
     if what in ("near", "final"):
         weeks = whole(value.removesuffix("w"), 1, 52, f"`{what}` takes weeks, 1 to 52.")
-        return await schedule.change(uow, asker, what, weeks, value, now)
+        return Rhythm(what, weeks, value)
     raise UsageError(SCHEDULE_USAGE)
 
 
-async def _timezone(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await schedule.set_zone(uow, asker, args[0], now)
-
-
-async def _mute(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await schedule.mute(uow, asker, True, now)
-
-
-async def _unmute(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await schedule.mute(uow, asker, False, now)
-
-
 GROUP = "Beat"
-SUBCOMMANDS = (
+SUBCOMMANDS: Commands = (
     Subcommand(
-        "checkin",
-        "[nothing | <energy 1-5> <hours>h [progress] [blocked: ...]]",
-        "answer your check-in (no words: a form)",
-        GROUP,
-        _checkin,
-        0,
-        FREE,
+        "checkin", "[nothing | <energy 1-5> <hours>h [progress] [blocked: ...]]",
+        "answer your check-in (no words: a form)", GROUP, _checkin, checkins.check_in, 0, FREE,
     ),
     Subcommand(
-        "commit",
-        "<YYYY-MM-DD> <what> [@owner]",
-        "commit to something by a date",
-        GROUP,
-        _commit,
-        2,
-        FREE,
+        "commit", "<YYYY-MM-DD> <what> [@owner]", "commit to something by a date", GROUP,
+        _promise, commitments.commit, 2, FREE,
     ),
-    Subcommand("commitments", "", "open commitments, overdue first", GROUP, _commitments),
-    Subcommand("finish", "<n>", "close a commitment", GROUP, _finish, 1, 1),
+    bare("commitments", "open commitments, overdue first", GROUP, commitments.commitments),
+    Subcommand("finish", "<n>", "close a commitment", GROUP, _number, commitments.finish, 1, 1),
     Subcommand(
-        "schedule",
-        "[digest|checkin <day> | near|final <weeks>]",
-        "what I send next; leads change the rhythm",
-        GROUP,
-        _schedule,
-        0,
-        2,
+        "schedule", "[digest|checkin <day> | near|final <weeks>]",
+        "what I send next; leads change the rhythm", GROUP, _rhythm, schedule.schedule, 0, 2,
     ),
-    Subcommand("snooze", "<N>d|<N>w|off", "pause my messages to you", GROUP, _snooze, 1, 1),
-    Subcommand("away", "<from> <to> | off", "your vacation: no messages", GROUP, _away, 1, 2),
-    Subcommand("hours", "<9-17> [time zone]", "when I may message you", GROUP, _hours, 1, 2),
     Subcommand(
-        "timezone", "<Area/City>", "a lead sets the coalition's zone", GROUP, _timezone, 1, 1
+        "snooze", "<N>d|<N>w|off", "pause my messages to you", GROUP, _snooze,
+        availability.snooze, 1, 1,
     ),
-    Subcommand("mute", "", "a lead silences every nudge here", GROUP, _mute),
-    Subcommand("unmute", "", "a lead turns nudges back on", GROUP, _unmute),
-)
+    Subcommand(
+        "away", "<from> <to> | off", "your vacation: no messages", GROUP, _away,
+        availability.away, 1, 2,
+    ),
+    Subcommand(
+        "hours", "<9-17> [time zone]", "when I may message you", GROUP, _hours,
+        availability.working_hours, 1, 2,
+    ),
+    Subcommand(
+        "timezone", "<Area/City>", "a lead sets the coalition's zone", GROUP, one,
+        schedule.set_zone, 1, 1,
+    ),
+    bare("mute", "a lead silences every nudge here", GROUP, schedule.mute),
+    bare("unmute", "a lead turns nudges back on", GROUP, schedule.unmute),
+)  # fmt: skip

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.commands.base import FREE, Subcommand
-from bot.db.uow import UnitOfWork
-from bot.messages import Outcome
+from bot.commands.table import Commands, Subcommand, text
+from bot.commands.words import FREE
 from bot.services import coaching
-from bot.services.asker import Asker
-
-
-async def _guide(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return Outcome(reply=await coaching.answer(uow, asker, " ".join(args), now))
-
-
-async def _case(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return Outcome(reply=coaching.case(" ".join(args)))
-
 
 GROUP = "Coaching"
-SUBCOMMANDS = (
+SUBCOMMANDS: Commands = (
     Subcommand(
-        "guide",
-        "<question>",
-        "guidance that fits where the coalition stands",
-        GROUP,
-        _guide,
-        1,
-        FREE,
+        "guide", "<question>", "guidance that fits where the coalition stands", GROUP, text,
+        coaching.answer, 1, FREE,
     ),
-    Subcommand("case", "[<name>]", "the case studies, or one told in full", GROUP, _case, 0, FREE),
-)
+    Subcommand(
+        "case", "[<name>]", "the case studies, or one told in full", GROUP, text, coaching.case,
+        0, FREE,
+    ),
+)  # fmt: skip

@@ -2,97 +2,65 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
-from bot.commands.base import DEADLINE, DECIDED, FREE, Subcommand, day
-from bot.db.uow import UnitOfWork
-from bot.messages import Outcome
+from bot.commands.table import Commands, Subcommand, bare, one
+from bot.commands.words import DEADLINE, DECIDED, FREE, day
 from bot.services import pitch, rollout
-from bot.services.asker import Asker
-from bot.views.forms import readiness_form
+from bot.services.pitch import Pain, PitchDecision
+from bot.services.rollout import NewDeadline
 
 
-async def _status(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await rollout.status(uow, asker, now)
+def _target(said: list[str], today: date) -> str | None:
+    return said[0] if said else None
 
 
-async def _step(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if not args:
-        return await rollout.steps(uow, asker, now)
-    return await rollout.move(uow, asker, args[0], now)
+def _deadline(said: list[str], today: date) -> NewDeadline:
+    return NewDeadline(day(said[0], DEADLINE, today), " ".join(said[1:]))
 
 
-async def _done(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await rollout.tick(uow, asker, args[0], now)
+def _answers(said: list[str], today: date) -> tuple[str, ...]:
+    return tuple(said)
 
 
-async def _history(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await rollout.history(uow, asker)
+def _pain(said: list[str], today: date) -> Pain:
+    return Pain(said[0], " ".join(said[1:]))
 
 
-async def _deadline(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    when = day(args[0], DEADLINE, now.date())
-    return await rollout.set_deadline(uow, asker, when, " ".join(args[1:]), now)
-
-
-async def _readiness(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    outcome = await pitch.readiness(uow, asker, args, now)
-    if not args:
-        return Outcome(reply=outcome.reply, form=readiness_form(asker.channel_id))
-    return outcome
-
-
-async def _pain(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    return await pitch.pain(uow, asker, args[0], " ".join(args[1:]), now)
-
-
-async def _pitch(uow: UnitOfWork, asker: Asker, args: list[str], now: datetime) -> Outcome:
-    if not args:
-        return await pitch.outline(uow, asker)
-    when = day(args[1], DECIDED, now.date()) if len(args) > 1 else now.date()
-    return await pitch.decide(uow, asker, args[0].lower(), when, now)
+def _decision(said: list[str], today: date) -> PitchDecision | None:
+    if not said:
+        return None
+    when = day(said[1], DECIDED, today) if len(said) > 1 else today
+    return PitchDecision(said[0].lower(), when)
 
 
 GROUP = "Rollout"
-SUBCOMMANDS = (
-    Subcommand("status", "", "step, progress, countdown, coverage and open risks", GROUP, _status),
-    Subcommand("step", "[next|<step>]", "the five steps; a lead moves on", GROUP, _step, 0, 1),
-    Subcommand("done", "<milestone>", "a lead ticks a manual milestone", GROUP, _done, 1, 1),
-    Subcommand("history", "", "who changed what, when", GROUP, _history),
+SUBCOMMANDS: Commands = (
+    bare("status", "step, progress, countdown, coverage and open risks", GROUP, rollout.status),
     Subcommand(
-        "deadline",
-        "<YYYY-MM-DD> <event name>",
-        "a lead sets the forcing function",
-        GROUP,
-        _deadline,
-        2,
-        FREE,
+        "step", "[next|<step>]", "the five steps; a lead moves on", GROUP, _target, rollout.step,
+        0, 1,
     ),
     Subcommand(
-        "readiness",
-        "[<culture> <pain> <credibility>]",
-        "self-assess the three conditions (yes|partly|no)",
-        GROUP,
-        _readiness,
-        0,
-        3,
+        "done", "<milestone>", "a lead ticks a manual milestone", GROUP, one, rollout.tick, 1, 1
+    ),
+    bare("history", "who changed what, when", GROUP, rollout.history),
+    Subcommand(
+        "deadline", "<YYYY-MM-DD> <event name>", "a lead sets the forcing function", GROUP,
+        _deadline, rollout.set_deadline, 2, FREE,
     ),
     Subcommand(
-        "pain",
-        "<on-call|reliability|no-slos|other> <evidence>",
-        "record a pain point for the pitch",
-        GROUP,
-        _pain,
-        2,
-        FREE,
+        "readiness", "[<culture> <pain> <credibility>]",
+        "self-assess the three conditions (yes|partly|no)", GROUP, _answers, pitch.readiness,
+        0, 3,
     ),
     Subcommand(
-        "pitch",
-        "[chartered|deferred|refused [YYYY-MM-DD]]",
-        "the pitch outline; a lead records management's answer",
-        GROUP,
-        _pitch,
-        0,
-        2,
+        "pain", "<on-call|reliability|no-slos|other> <evidence>",
+        "record a pain point for the pitch", GROUP, _pain, pitch.pain, 2, FREE,
     ),
-)
+    Subcommand(
+        "pitch", "[chartered|deferred|refused [YYYY-MM-DD]]",
+        "the pitch outline; a lead records management's answer", GROUP, _decision, pitch.pitch,
+        0, 2,
+    ),
+)  # fmt: skip

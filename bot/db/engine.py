@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+RECYCLE_SECONDS = 1800
+
 
 def is_sqlite(url: str) -> bool:
     """True for a SQLite database URL."""
@@ -27,9 +29,14 @@ def make_engine(url: str) -> AsyncEngine:
 
     Statement parameters hold check-in and deadline text: `hide_parameters` keeps them out of
     SQLAlchemy's DEBUG log and out of the messages of the errors it raises.
+
+    No `pool_pre_ping` on PostgreSQL: it cost a round trip on every checkout, so on every
+    request. A connection the server dropped fails one request (answered with the short error
+    reply, nothing changed) and SQLAlchemy then replaces the pool's stale connections;
+    `pool_recycle` retires connections before a server or proxy idle limit cuts them.
     """
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return create_async_engine(url, pool_recycle=RECYCLE_SECONDS, hide_parameters=True)
     # aiosqlite logs every call it runs, parameters and all, at DEBUG.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     engine = create_async_engine(url, connect_args={"timeout": 15}, hide_parameters=True)

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.inserts import insert_if_absent
+from bot.db.inserts import changed, insert_if_absent
 from bot.db.models import ChannelMembershipChange, Coalition, Member, Workspace
 from bot.domain.coalition import Membership, Role
+
+# Built once: every command loads its coalition with this, binding only its values.
+WITH_MEMBERS = (
+    select(Coalition, Member)
+    .outerjoin(
+        Member,
+        and_(
+            Member.coalition_id == Coalition.id,
+            Member.team_id == bindparam("team"),
+            Member.left_at.is_(None),
+        ),
+    )
+    .where(Coalition.team_id == bindparam("team"), Coalition.channel_id == bindparam("channel"))
+    .order_by(Member.joined_at, Member.id)
+)
 
 
 class WorkspaceRepo:
@@ -36,6 +52,15 @@ class CoalitionRepo:
             Coalition.team_id == self.team_id, Coalition.channel_id == channel_id
         )
         return (await self.session.scalars(query)).one_or_none()
+
+    async def with_members(self, channel_id: str) -> tuple[Coalition, list[Member]] | None:
+        """The coalition run from `channel_id` with its active members, oldest first, in one
+        statement; None when there is none."""
+        params = {"team": self.team_id, "channel": channel_id}
+        rows = (await self.session.execute(WITH_MEMBERS, params)).all()
+        if not rows:
+            return None
+        return rows[0][0], [member for _, member in rows if member is not None]
 
     async def get_or_create(self, channel_id: str, now: datetime) -> Coalition:
         """The channel's coalition, created (race-safely) when it does not exist."""
@@ -117,7 +142,7 @@ class CoalitionRepo:
             .values(**joined, left_at=None),
             execution_options={"synchronize_session": False},
         )
-        return bool(getattr(result, "rowcount", 0) == 1)
+        return changed(result) == 1
 
     def record_channel_change(
         self, channel_id: str, user_id: str, change: str, at: datetime
@@ -139,6 +164,41 @@ class CoalitionRepo:
             )
             .order_by(ChannelMembershipChange.at, ChannelMembershipChange.id)
         )
+        return list(await self.session.scalars(query))
+
+
+class Coalitions:
+    """The scheduler's reads of coalitions and members across every workspace (each row
+    carries its own `team_id`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def every(self) -> list[Coalition]:
+        """Every coalition."""
+        return list(await self.session.scalars(select(Coalition).order_by(Coalition.id)))
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Coalition]:
+        """The coalitions with these ids."""
+        found = await self.session.scalars(select(Coalition).where(Coalition.id.in_(list(ids))))
+        return {c.id: c for c in found}
+
+    async def active_members(self, ids: Iterable[int]) -> dict[int, list[Member]]:
+        """The active members of each of these coalitions, oldest first."""
+        wanted = list(ids)
+        query = (
+            select(Member)
+            .where(Member.coalition_id.in_(wanted), Member.left_at.is_(None))
+            .order_by(Member.joined_at, Member.id)
+        )
+        found: dict[int, list[Member]] = {i: [] for i in wanted}
+        for member in await self.session.scalars(query):
+            found[member.coalition_id].append(member)
+        return found
+
+    async def zones_to_learn(self, limit: int) -> list[Member]:
+        """Members whose time zone the platform has not been asked for yet."""
+        query = select(Member).where(Member.tz_checked.is_(False)).limit(limit)
         return list(await self.session.scalars(query))
 
 

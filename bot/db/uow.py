@@ -9,23 +9,40 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.db.checkin_repo import CheckinRepo, CommitmentRepo
 from bot.db.engine import make_engine, make_sessionmaker, ping
-from bot.db.inserts import insert_if_absent
-from bot.db.models import ReceivedEvent
+from bot.db.health_repo import HealthRepo
+from bot.db.inserts import changed, insert_if_absent
+from bot.db.models import ReceivedEvent, SimulatedTime
+from bot.db.outbox_repo import OutboxRepo
 from bot.db.personal_repo import PersonalRepo
-from bot.db.repos import CoalitionRepo, WorkspaceRepo
+from bot.db.planning_repo import PlanningRepo
+from bot.db.repos import CoalitionRepo, Coalitions, WorkspaceRepo
+from bot.db.retention_repo import RetentionRepo
 from bot.db.rollout_repo import RolloutRepo
+
+EVERY_WORKSPACE = ""
+"""The scope of the scheduler's unit of work: no Slack team has an empty id, so a workspace
+method called on it finds nothing; its batch methods take rows of every workspace."""
 
 
 class UnitOfWork:
-    """Repositories of one workspace over one session; `commit()` is the handler's to call."""
+    """Every repository over one session: workspace methods filter by `team_id`, batch methods
+    (the scheduler's) span workspaces. `commit()` is the handler's to call."""
 
     def __init__(self, session: AsyncSession, team_id: str) -> None:
         self.session = session
         self.team_id = team_id
+        self.every = Coalitions(session)
+        self.outbox = OutboxRepo(session, team_id)
+        self.planning = PlanningRepo(session, team_id)
+        self.retention = RetentionRepo(session)
         self.workspaces = WorkspaceRepo(session, team_id)
         self.coalitions = CoalitionRepo(session, team_id)
         self.rollout = RolloutRepo(session, team_id)
+        self.checkins = CheckinRepo(session, team_id)
+        self.commitments = CommitmentRepo(session, team_id)
+        self.health = HealthRepo(session, team_id)
         self.personal = PersonalRepo(session, team_id)
 
     async def claim_event(self, event_id: str | None, now: datetime) -> bool:
@@ -60,6 +77,28 @@ class Database:
         async with self.sessions() as session:
             yield UnitOfWork(session, team_id)
 
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[UnitOfWork]:
+        """The scheduler's unit of work, over every workspace; rolled back unless committed."""
+        async with self.sessions() as session:
+            yield UnitOfWork(session, EVERY_WORKSPACE)
+
+    async def saved_time(self, name: str) -> datetime | None:
+        """Where the simulated clock `name` stood when last saved."""
+        async with self.sessions() as session:
+            saved = await session.get(SimulatedTime, name)
+        return saved.now if saved else None
+
+    async def save_time(self, name: str, moment: datetime) -> None:
+        """Persist the simulated clock `name` at `moment`, next to the data it belongs to."""
+        async with self.sessions() as session:
+            saved = await session.get(SimulatedTime, name)
+            if saved is None:
+                session.add(SimulatedTime(name=name, now=moment))
+            else:
+                saved.now = moment
+            await session.commit()
+
     async def forget_events_before(self, cutoff: datetime) -> int:
         """Drop dedupe records older than Slack's retry horizon; returns how many."""
         async with self.sessions() as session:
@@ -67,7 +106,7 @@ class Database:
                 delete(ReceivedEvent).where(ReceivedEvent.received_at < cutoff)
             )
             await session.commit()
-        return int(getattr(result, "rowcount", 0) or 0)
+        return changed(result)
 
     async def healthy(self) -> bool:
         """True when the database answers."""

@@ -128,8 +128,3 @@ def require_role(
 def require_lead(actor: str, members: Sequence[Membership], action: str) -> Membership:
     """The actor's membership when they lead; else a refusal naming the leads."""
     return require_role(actor, members, action, Role.LEAD)
-
-
-def below_minimum(active: Sequence[Membership]) -> bool:
-    """True when the coalition has fewer members than it needs to be healthy."""
-    return len(active) < MIN_HEALTHY_SIZE

@@ -296,3 +296,8 @@ def concentration(
 def team_median(items_by_owner: dict[str, int], members: Sequence[str]) -> float:
     """Median open items per member (members without items count as zero)."""
     return float(median([items_by_owner.get(m, 0) for m in members])) if members else 0.0
+
+
+def quiet(week: Week) -> bool:
+    """A lead who usually takes part has said nothing in the channel for two weeks."""
+    return week.activity_14d == 0 and (week.baseline_14d or 0) >= MIN_BASELINE

@@ -1,4 +1,4 @@
-"""`Doc` -> Block Kit, built with slack_sdk's models so Slack's limits are checked here.
+"""`Doc` -> Block Kit, built with slack_sdk's models and cut to Slack's limits here.
 
 Text goes through `bot.render.mrkdwn`: escaped for mrkdwn fields, made readable for plain-text
 ones (headers, buttons), so user text never becomes markup.
@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.render.mrkdwn import mrkdwn, plain
 
 SECTION_LIMIT = 3000
@@ -67,11 +67,13 @@ def _block(part: Part) -> Block:
 
 
 def blocks(doc: Doc, limit: int = MAX_BLOCKS_MESSAGE) -> list[dict[str, Any]]:
-    """Block Kit JSON for `doc`, validated by slack_sdk and kept within `limit` blocks."""
-    built = [_block(part) for part in doc.parts][:limit]
-    for block in built:
-        block.validate_json()
-    return [block.to_dict() for block in built]
+    """Block Kit JSON for `doc`, kept within `limit` blocks.
+
+    Every text is cut to Slack's limits above; slack_sdk's own `validate_json()` runs in the
+    tests (`tests/fakeslack.py` checks each call), not on every reply, where it cost more than
+    the rest of the rendering.
+    """
+    return [_block(part).to_dict() for part in doc.parts[:limit]]
 
 
 def fallback(doc: Doc) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.render import mrkdwn
 
 _BOLD = re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)")

@@ -19,18 +19,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
-
 from bot.clock import Clock
-from bot.db.beat_models import CheckIn, Nudge
-from bot.db.beat_repo import claim, expired_claims, person, renew, settled
-from bot.db.inserts import insert_if_absent
-from bot.db.models import Coalition, Member
+from bot.content import Content
+from bot.db.beat_models import Nudge
+from bot.db.models import Coalition
+from bot.db.planning_repo import person
 from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
-from bot.messages import DeliveryError, Messenger
-from bot.scheduling.compose import Composed, compose
+from bot.ports import DeliveryError, Messengers
 from bot.scheduling.faults import Faults, describe
+from bot.services.nudges import Composed, compose
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # renewed before each send, which the client cuts off at 10 s
@@ -64,21 +62,23 @@ class Dispatcher:
     def __init__(
         self,
         db: Database,
-        messenger: Messenger,
+        messengers: Messengers,
         clock: Clock,
+        content: Content,
         worker: str,
         faults: Faults | None = None,
     ) -> None:
-        self.db, self.messenger, self.clock, self.worker = db, messenger, clock, worker
+        self.db, self.messengers, self.clock, self.worker = db, messengers, clock, worker
+        self.content = content
         self.faults = faults or Faults()
 
     async def tick(self) -> TickReport:
         """Recover dead workers' claims, then send what is due now."""
         now, report = self.clock.now(), TickReport()
         await self._recover(now, report)
-        async with self.db.sessions() as session:
-            claimed = await claim(session, self.worker, now, LEASE, BATCH)
-            await session.commit()
+        async with self.db.batch() as uow:
+            claimed = await uow.outbox.claim(self.worker, now, LEASE, BATCH)
+            await uow.commit()
         if claimed:
             context = await self._context(claimed)
             last_post: dict[str, datetime] = {}
@@ -95,12 +95,12 @@ class Dispatcher:
     ) -> tuple[Composed, bool]:
         """Compose the nudge and, in the same transaction, renew the lease on what is left of
         the batch; False when this worker no longer holds `nudge`, so it must not be sent."""
-        async with self.db.sessions() as session:
-            composed = await compose(session, nudge, coalition, now)
-            held = composed.post is None or nudge.id in await renew(
-                session, self.worker, rest, self.clock.now(), LEASE
+        async with self.db.unit_of_work(nudge.team_id) as uow:
+            composed = await compose(uow, self.content, nudge, coalition, now)
+            held = composed.post is None or nudge.id in await uow.outbox.renew(
+                self.worker, rest, self.clock.now(), LEASE
             )
-            await session.commit()
+            await uow.commit()
         return composed, held
 
     async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
@@ -113,15 +113,11 @@ class Dispatcher:
 
     async def _context(self, nudges: list[Nudge]) -> _Context:
         ids = {n.coalition_id for n in nudges}
-        async with self.db.sessions() as session:
-            coalitions = await session.scalars(select(Coalition).where(Coalition.id.in_(ids)))
-            members = await session.scalars(
-                select(Member).where(Member.coalition_id.in_(ids), Member.left_at.is_(None))
-            )
-            return _Context(
-                {c.id: c for c in coalitions},
-                {(m.coalition_id, m.user_id): person(m) for m in members},
-            )
+        async with self.db.batch() as uow:
+            coalitions = await uow.every.by_ids(ids)
+            members = await uow.every.active_members(ids)
+        people = {(m.coalition_id, m.user_id): person(m) for ms in members.values() for m in ms}
+        return _Context(coalitions, people)
 
     async def _deliver(
         self,
@@ -178,7 +174,8 @@ class Dispatcher:
         if composed.trouble is not None:
             self._fault("chart", nudge, composed.trouble, report)
         try:
-            ts = await self.messenger.send(composed.post)
+            messenger = self.messengers.for_team(nudge.team_id)  # the nudge's own workspace
+            ts = await messenger.send(composed.post)
         except DeliveryError as error:
             if error.verdict == "later":
                 await self._release(nudge, now + timedelta(seconds=max(error.retry_after, 1)))
@@ -196,9 +193,7 @@ class Dispatcher:
         if composed.chart is not None:
             chart = composed.chart
             try:
-                await self.messenger.upload(
-                    coalition.channel_id, chart.filename, chart.png, chart.title
-                )
+                await messenger.upload(coalition.channel_id, chart.filename, chart.png, chart.title)
             except DeliveryError as error:
                 log.warning("digest chart not shared: %s", error.reason)
             except Exception as error:  # the digest is out; only its picture is lost
@@ -211,13 +206,9 @@ class Dispatcher:
 
     async def _release(self, nudge: Nudge, due: datetime) -> None:
         """Give the nudge back, due at `due` (it surely was not sent)."""
-        async with self.db.sessions() as session:
-            await session.execute(
-                update(Nudge)
-                .where(settled(nudge.id, self.worker))
-                .values(status="pending", due_at=due, claimed_by=None, lease_until=None)
-            )
-            await session.commit()
+        async with self.db.batch() as uow:
+            await uow.outbox.release(nudge, self.worker, due)
+            await uow.commit()
 
     async def _finish(
         self,
@@ -229,74 +220,40 @@ class Dispatcher:
         sent_at: datetime | None = None,
         asked: bool = False,
     ) -> None:
-        async with self.db.sessions() as session:
-            result = await session.execute(
-                update(Nudge)
-                .where(settled(nudge.id, self.worker))
-                .values(status=status, note=note, message_ts=ts, sent_at=sent_at, lease_until=None)
-            )
-            if getattr(result, "rowcount", 0) != 1:
+        async with self.db.batch() as uow:
+            values = {"note": note, "message_ts": ts, "sent_at": sent_at}
+            if not await uow.outbox.settle(nudge, self.worker, status, **values):
                 log.warning("nudge %s was taken from this worker before it finished", nudge.id)
             if asked and sent_at is not None:
-                await insert_if_absent(
-                    session,
-                    CheckIn,
-                    {
-                        "team_id": nudge.team_id,
-                        "coalition_id": nudge.coalition_id,
-                        "user_id": nudge.recipient,
-                        "slot": nudge.slot,
-                        "asked_at": sent_at,
-                        "missed": False,
-                        "nothing_new": False,
-                    },
+                await uow.checkins.asked(
+                    nudge.team_id, nudge.coalition_id, nudge.recipient, nudge.slot, sent_at
                 )
-            await session.commit()
+            await uow.commit()
 
     async def _recover(self, now: datetime, report: TickReport) -> None:
         """Expired claims become ambiguous; tagged channel posts are looked up, not re-sent."""
-        async with self.db.sessions() as session:
-            await expired_claims(session, now)
-            unsure = list(
-                await session.scalars(
-                    select(Nudge).where(
-                        Nudge.status == "ambiguous",
-                        or_(Nudge.note.is_(None), Nudge.note != "unverifiable"),
-                    )
-                )
-            )
-            await session.commit()
+        async with self.db.batch() as uow:
+            await uow.outbox.expire_claims(now)
+            unsure = await uow.outbox.unsure()
+            channels = await uow.every.by_ids({n.coalition_id for n in unsure}) if unsure else {}
+            await uow.commit()
         for nudge in unsure:
             try:
-                await self._reconcile(nudge, report)
+                await self._reconcile(nudge, channels.get(nudge.coalition_id), report)
             except Exception as error:  # this nudge stays ambiguous; the others go on
                 self._fault("reconciler", nudge, error, report)
 
-    async def _reconcile(self, nudge: Nudge, report: TickReport) -> None:
+    async def _reconcile(
+        self, nudge: Nudge, coalition: Coalition | None, report: TickReport
+    ) -> None:
         """Look an ambiguous channel post up in history: found is sent, missing is due again."""
-        coalition_channel = None if nudge.kind in DIRECT else await self._channel(nudge)
         found = None
-        if coalition_channel is not None:
+        if nudge.kind not in DIRECT and coalition is not None:
             since = (nudge.due_at - timedelta(minutes=5)).timestamp()
-            found = await self.messenger.was_posted(coalition_channel, f"nudge-{nudge.id}", since)
-        async with self.db.sessions() as session:
-            values = (
-                {"status": "sent", "note": "found in channel history"}
-                if found
-                else {"status": "pending", "note": "not in channel history; sending again"}
-                if found is False
-                else {"note": "unverifiable"}
-            )
-            await session.execute(
-                update(Nudge)
-                .where(Nudge.id == nudge.id, Nudge.status == "ambiguous")
-                .values(**values)
-            )
-            await session.commit()
+            messenger = self.messengers.for_team(nudge.team_id)
+            found = await messenger.was_posted(coalition.channel_id, f"nudge-{nudge.id}", since)
+        async with self.db.batch() as uow:
+            await uow.outbox.reconciled(nudge, found)
+            await uow.commit()
         report.reconciled += found is not None
         report.ambiguous += found is None
-
-    async def _channel(self, nudge: Nudge) -> str | None:
-        async with self.db.sessions() as session:
-            coalition = await session.get(Coalition, nudge.coalition_id)
-            return coalition.channel_id if coalition else None

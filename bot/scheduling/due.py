@@ -7,17 +7,16 @@ from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import select
-
 from bot.clock import Clock, ManualClock
-from bot.db.models import Member
+from bot.content import Content
+from bot.db.models import Coalition
 from bot.db.uow import EVENT_MEMORY, Database
-from bot.messages import Messenger
+from bot.ports import Messengers
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
-from bot.scheduling.health import assess_due
 from bot.scheduling.plan import next_moment, plan_due
 from bot.scheduling.retention import PurgeIncomplete, purge
+from bot.services import health_reading
 
 log = logging.getLogger(__name__)
 ZONE_LOOKUPS_PER_TICK = 20
@@ -31,10 +30,12 @@ class DueWork:
     next one still runs, so a broken planner never stops sending, nor the daily purge.
     """
 
-    def __init__(self, db: Database, messenger: Messenger, clock: Clock, worker: str) -> None:
-        self.db, self.messenger, self.clock = db, messenger, clock
+    def __init__(
+        self, db: Database, messengers: Messengers, clock: Clock, content: Content, worker: str
+    ) -> None:
+        self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
         self.faults = Faults()
-        self.dispatcher = Dispatcher(db, messenger, clock, worker, self.faults)
+        self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults)
         self.purged_on: date | None = None
 
     async def run(self) -> TickReport:
@@ -42,8 +43,8 @@ class DueWork:
         now, report = self.clock.now(), TickReport()
         before = self.faults.total
         await self._stage("time zones", now, self.learn_time_zones())
-        await self._stage("health readings", now, assess_due(self.db, now, self.faults))
-        await self._stage("planner", now, plan_due(self.db, now, self.faults))
+        await self._stage("health readings", now, self.read_health(now))
+        await self._stage("planner", now, plan_due(self.db, self.content, now, self.faults))
         report = await self._stage("dispatcher", now, self.dispatcher.tick()) or report
         if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
             await self._stage("event memory", now, self.db.forget_events_before(now - EVENT_MEMORY))
@@ -64,6 +65,20 @@ class DueWork:
         self.faults.cleared(name, "all")
         return result
 
+    async def read_health(self, now: datetime) -> int:
+        """The weekly health reading of every coalition whose week is due."""
+
+        def fault(coalition: Coalition, error: Exception) -> None:
+            ids = {"team": coalition.team_id, "coalition": coalition.id}
+            self.faults.record("health reading", coalition.id, error, now, **ids)
+
+        async with self.db.batch() as uow:
+            claimed = await health_reading.claim_due(uow, now)
+            await uow.commit()  # the week is this replica's whatever the reading does
+            members = await health_reading.read_claimed(uow, claimed, now, fault)
+            await uow.commit()
+        return members
+
     async def walk(self, clock: ManualClock, until: datetime) -> None:
         """Simulated time: run the beat now and at every moment something can fall due."""
         await self.run()
@@ -72,11 +87,10 @@ class DueWork:
             await self.run()
 
     async def learn_time_zones(self) -> None:
-        """Ask the platform for the time zone of members we have not asked yet."""
-        async with self.db.sessions() as session:
-            query = select(Member).where(Member.tz_checked.is_(False)).limit(ZONE_LOOKUPS_PER_TICK)
-            members = list(await session.scalars(query))
-            for member in members:
-                member.tz = await self.messenger.timezone(member.user_id) or member.tz
+        """Ask each member's workspace for the time zone of members we have not asked yet."""
+        async with self.db.batch() as uow:
+            for member in await uow.every.zones_to_learn(ZONE_LOOKUPS_PER_TICK):
+                messenger = self.messengers.for_team(member.team_id)
+                member.tz = await messenger.timezone(member.user_id) or member.tz
                 member.tz_checked = True
-            await session.commit()
+            await uow.commit()

@@ -1,4 +1,5 @@
-"""The planner job: put every nudge that fell due into the outbox, exactly once.
+"""The planner job: put every nudge that fell due into the outbox, exactly once, and keep the
+day's progress point of each coalition for the digest's chart.
 
 Each coalition is planned on its own: one whose data makes planning raise is skipped for the
 tick (its watermark stays, so it catches up once fixed), its failure is parked in the outbox as
@@ -8,60 +9,46 @@ a `planning` row its leads see in `/sre schedule`, and every other coalition pla
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, select
-
-from bot.db.beat_models import Nudge
-from bot.db.beat_repo import (
-    add_nudges,
-    load_beats,
-    mark_missed,
-    mark_planned,
-    park_planning,
-    unpark_planning,
-)
+from bot.content import Content
+from bot.db.outbox_repo import Owed
+from bot.db.planning_repo import Planning
 from bot.db.uow import Database
-from bot.domain.beat import (
-    MISSED_AFTER,
-    REMIND_AFTER,
-    Beat,
-    Planned,
-    plan_state,
-    plan_window,
-    stale,
-)
+from bot.domain.beat import MISSED_AFTER, REMIND_AFTER, Beat, plan_state, plan_window, stale
 from bot.scheduling.faults import Faults, describe
+from bot.services.progress import plot_due
 
 CATCH_UP = timedelta(days=8)  # after an outage, look this far back (older work is skipped)
 STAGE = "planner"
 
 
-def window_start(coalition: Any, now: datetime) -> datetime:
+def window_start(coalition: Planning, now: datetime) -> datetime:
     """Where this coalition's planning resumes."""
-    start: datetime = coalition.planned_through or coalition.created_at
+    start = coalition.planned_through or coalition.created_at
     return max(start, now - CATCH_UP)
 
 
-def _rows(coalition: Any, beat: Beat, now: datetime) -> list[tuple[Any, Planned, str]]:
+def _owed(coalition: Planning, beat: Beat, now: datetime) -> list[Owed]:
     since = window_start(coalition, now)
-    rows = []
-    for planned in plan_window(beat, since, now) + plan_state(beat, now):
-        skip = coalition.muted or stale(planned, now)
-        rows.append((coalition, planned, "skipped" if skip else "pending"))
-    return rows
+    return [
+        Owed(coalition.team_id, coalition.id, planned,
+             "skipped" if coalition.muted or stale(planned, now) else "pending")
+        for planned in plan_window(beat, since, now) + plan_state(beat, now)
+    ]  # fmt: skip
 
 
-async def plan_due(db: Database, now: datetime, faults: Faults | None = None) -> int:
+async def plan_due(
+    db: Database, content: Content, now: datetime, faults: Faults | None = None
+) -> int:
     """Plan what fell due up to `now` for every coalition; returns how many nudges are new."""
     faults = faults or Faults()
-    async with db.sessions() as session:
-        beats = await load_beats(session, now)
+    async with db.batch() as uow:
+        beats = await uow.planning.beats(now)
         broken = list(beats.broken)
-        rows: list[tuple[Any, Planned, str]] = []
+        owed: list[Owed] = []
         for coalition, beat in beats.ready:
             try:
-                rows += _rows(coalition, beat, now)
+                owed += _owed(coalition, beat, now)
             except Exception as error:  # this coalition's data; the others go on
                 broken.append((coalition, error))
             else:
@@ -69,14 +56,31 @@ async def plan_due(db: Database, now: datetime, faults: Faults | None = None) ->
         for coalition, fault in broken:
             ids = {"team": coalition.team_id, "coalition": coalition.id}
             faults.record(STAGE, coalition.id, fault, now, **ids)
-            await park_planning(session, coalition, describe(fault), now)
-        added = await add_nudges(session, rows)
+            await uow.outbox.park_planning(coalition, describe(fault), now)
+        added = await uow.outbox.owe(owed)
         skipped = [c.id for c, _ in broken]
-        await unpark_planning(session, skipped)
-        await mark_planned(session, now, skipped)
-        await mark_missed(session, now - MISSED_AFTER)
-        await session.commit()
+        await uow.outbox.unpark_planning(skipped)
+        await uow.planning.mark_planned(now, skipped)
+        await uow.checkins.mark_missed(now - MISSED_AFTER)
+        await uow.commit()
+    await _plot(db, content, [c.id for c, _ in beats.ready], now, faults)
     return added
+
+
+async def _plot(
+    db: Database, content: Content, ids: list[int], now: datetime, faults: Faults
+) -> None:
+    """Today's chart points, in a transaction of their own: they never cost the planning."""
+
+    def fault(coalition_id: int, error: Exception) -> None:
+        faults.record("chart points", coalition_id, error, now, coalition=coalition_id)
+
+    try:
+        async with db.batch() as uow:
+            await plot_due(uow, content, ids, now.date(), fault)
+            await uow.commit()
+    except Exception as error:  # the points wait for the next tick; planning is done
+        faults.record("chart points", "all", error, now, scope="every coalition")
 
 
 MAX_JUMP = timedelta(hours=6)  # state-driven nudges are noticed at least this often
@@ -84,11 +88,9 @@ MAX_JUMP = timedelta(hours=6)  # state-driven nudges are noticed at least this o
 
 async def next_moment(db: Database, now: datetime, until: datetime) -> datetime:
     """The next time anything can fall due, for walking simulated time event by event."""
-    async with db.sessions() as session:
-        pending = await session.scalar(
-            select(func.min(Nudge.due_at)).where(Nudge.status == "pending", Nudge.due_at > now)
-        )
-        beats = await load_beats(session, now)
+    async with db.batch() as uow:
+        pending = await uow.outbox.next_due(now)
+        beats = await uow.planning.beats(now)
     moments = [pending, now + MAX_JUMP, until]
     for _, beat in beats.ready:
         try:

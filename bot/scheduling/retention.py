@@ -1,20 +1,13 @@
 """The retention limit: personal signals older than 90 days are deleted, daily.
 
-That covers every row `/sre forget-me` deletes (see `bot.db.personal_repo`): the counts,
-check-ins, reports, readings, departures and channel joins, and the health messages that were
-sent (their payloads hold the facts); an old "all good" is cleared from the membership.
+What each table keeps and loses is `bot.db.retention_repo`'s; this job runs it table by table.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
-
-from bot.db.beat_models import CheckIn, Nudge
-from bot.db.health_models import Activity, Departure, HealthStanding, OnCallReport
-from bot.db.models import ChannelMembershipChange, Member
-from bot.db.personal_repo import HEALTH_NUDGES
+from bot.db.retention_repo import TABLES
 from bot.db.uow import Database
 from bot.scheduling.faults import Faults
 
@@ -29,44 +22,24 @@ async def purge(db: Database, now: datetime, faults: Faults | None = None) -> in
     """
     faults = faults or Faults()
     cutoff = now - RETENTION
-    statements = (
-        (Activity.__tablename__, delete(Activity).where(Activity.day < cutoff.date())),
-        (CheckIn.__tablename__, delete(CheckIn).where(CheckIn.asked_at < cutoff)),
-        (OnCallReport.__tablename__, delete(OnCallReport).where(OnCallReport.reported_at < cutoff)),
-        (
-            HealthStanding.__tablename__,
-            delete(HealthStanding).where(HealthStanding.assessed_at < cutoff),
-        ),
-        (Departure.__tablename__, delete(Departure).where(Departure.left_at < cutoff)),
-        (
-            ChannelMembershipChange.__tablename__,
-            delete(ChannelMembershipChange).where(ChannelMembershipChange.at < cutoff),
-        ),
-        (
-            Nudge.__tablename__,
-            delete(Nudge).where(Nudge.kind.in_(HEALTH_NUDGES), Nudge.due_at < cutoff),
-        ),
-    )
     removed, failed = 0, []
-    for table, statement in statements:
+    for table in TABLES:
         try:
-            async with db.sessions() as session:
-                result = await session.execute(statement)
-                await session.commit()
+            async with db.batch() as uow:
+                gone = await uow.retention.purge(table, cutoff)
+                await uow.commit()
         except Exception as error:  # this table; the others are still purged
             faults.record("purge", table, error, now, table=table)
             failed.append(table)
             continue
-        removed += int(getattr(result, "rowcount", 0) or 0)
+        removed += gone
     try:  # "all good" marks are scrubbed, not counted as removed rows
-        async with db.sessions() as session:
-            await session.execute(
-                update(Member).where(Member.all_good_at < cutoff).values(all_good_at=None)
-            )
-            await session.commit()
+        async with db.batch() as uow:
+            await uow.retention.scrub_all_good(cutoff)
+            await uow.commit()
     except Exception as error:
-        faults.record("purge", Member.__tablename__, error, now, table=Member.__tablename__)
-        failed.append(Member.__tablename__)
+        faults.record("purge", "members", error, now, table="members")
+        failed.append("members")
     if failed:
         raise PurgeIncomplete(failed)
     return removed

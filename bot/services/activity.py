@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db.health_models import Activity
-from bot.db.inserts import add_counts
-from bot.db.uow import UnitOfWork
 from bot.domain.errors import DomainError
 from bot.domain.hours import WorkingHours, local_day, parse_hours
+from bot.services.request import Request
 
 
 def _outside_hours(hours: str, tz: str | None, at: datetime) -> bool:
@@ -19,9 +17,11 @@ def _outside_hours(hours: str, tz: str | None, at: datetime) -> bool:
     return not span.contains(at, tz)
 
 
-async def count(uow: UnitOfWork, channel_id: str, user_id: str, at: datetime, kind: str) -> bool:
-    """Add one message or reaction by an active member; False when it does not concern us."""
-    coalition = await uow.coalitions.by_channel(channel_id)
+async def count(req: Request, at: datetime, kind: str) -> bool:
+    """Add one message or reaction by an active member at `at`; False when it does not concern
+    us."""
+    uow, user_id = req.uow, req.asker.user_id
+    coalition = await uow.coalitions.by_channel(req.asker.channel_id)
     member = None if coalition is None else await uow.coalitions.member(coalition, user_id)
     if coalition is None or member is None or member.left_at is not None:
         return False
@@ -29,11 +29,6 @@ async def count(uow: UnitOfWork, channel_id: str, user_id: str, at: datetime, ki
     counts = {"messages": 0, "reactions": 0, "after_hours": 0, kind: 1}
     if after and _outside_hours(member.hours, member.tz or coalition.tz, at):
         counts["after_hours"] = 1
-    key = {
-        "team_id": uow.team_id,
-        "coalition_id": coalition.id,
-        "user_id": user_id,
-        "day": local_day(at, member.tz or coalition.tz),
-    }
-    await add_counts(uow.session, Activity, key, counts)
+    day = local_day(at, member.tz or coalition.tz)
+    await uow.health.count_activity(coalition, user_id, day, counts)
     return True

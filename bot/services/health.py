@@ -3,48 +3,46 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, select
-
-from bot.db.beat_models import CheckIn, Commitment
-from bot.db.health_models import Activity, Departure, HealthStanding, OnCallReport
-from bot.db.rollout_models import PrimitiveOwner
-from bot.db.uow import UnitOfWork
+from bot.db.health_models import OnCallReport
+from bot.doc import Doc
+from bot.domain.calendar import iso_week
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
 from bot.domain.errors import UsageError
 from bot.domain.health import SIGNALS, concentration
 from bot.domain.pulse import MIN_FOR_AVERAGES
-from bot.messages import Doc, Outcome, Post, ToUser
-from bot.scheduling.health import iso_week
-from bot.services.asker import Asker
-from bot.services.loading import Loaded, load
+from bot.outcome import Outcome, Post, ToUser
+from bot.services.loading import load
+from bot.services.request import Request
 from bot.views import health as views
 from bot.views import membership as membership_views
 
 TOGGLES = (*SIGNALS, "after-hours", "lead-note")
+OFFERS = {
+    "hand-off": "List what you hold with `/sre commitments`, then name who could take one; "
+    "a lead can move it with `/sre own` or `/sre commit ... @them`.",
+    "move-dates": "Dates are promises to yourselves, not to the company: say in the channel "
+    "which date moves and to when. Nobody needs a reason.",
+    "pair": "Pick one item and ask for a pair in the channel. Two people halve the bus factor too.",
+}
 
 
-async def _latest(uow: UnitOfWork, loaded: Loaded, user_id: str) -> HealthStanding | None:
-    """The member's most recent weekly reading in this coalition."""
-    query = (
-        select(HealthStanding)
-        .where(
-            HealthStanding.team_id == uow.team_id,
-            HealthStanding.coalition_id == loaded.coalition.id,
-            HealthStanding.user_id == user_id,
-        )
-        .order_by(HealthStanding.assessed_at.desc())
-        .limit(1)
-    )
-    return (await uow.session.scalars(query)).one_or_none()
+@dataclass(frozen=True)
+class OnCallWeek:
+    """A member's report of this week's on-call: pages, and whether they were primary."""
+
+    pages: int
+    primary: bool
 
 
-async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
+async def me(req: Request) -> Outcome:
     """The asker's own latest reading, the facts behind it, and exactly what is kept about them."""
-    loaded = await load(uow, asker)
-    row = loaded.row(asker.user_id)
-    latest = await _latest(uow, loaded, asker.user_id)
+    loaded = await load(req)
+    user = req.asker.user_id
+    row = loaded.row(user)
+    latest = await req.uow.health.latest_reading(loaded.coalition, user)
     facts = tuple(f["text"] for f in json.loads(latest.facts)) if latest else ()
     view = views.MyHealth(
         level=latest.level if latest else None,
@@ -52,19 +50,28 @@ async def me(uow: UnitOfWork, asker: Asker) -> Outcome:
         facts=facts,
         opted_out=tuple(filter(None, row.opted_out.split(","))),
         after_hours=row.after_hours_opt_in,
-        role=membership_views.role_words(loaded.member(asker.user_id)),
-        health=await uow.personal.health(asker.user_id),
-        record=await uow.personal.record(asker.user_id),
+        role=membership_views.role_words(loaded.member(user)),
+        health=await req.uow.personal.health(user),
+        record=await req.uow.personal.record(user),
     )
     return Outcome(reply=views.me(view, SIGNALS))
 
 
-async def toggle(uow: UnitOfWork, asker: Asker, signal: str, on: bool) -> Outcome:
-    """Opt a signal in or out (after-hours counting is off until opted in)."""
+async def opt_out(req: Request, signal: str) -> Outcome:
+    """Turn a signal off for the asker."""
+    return await _toggle(req, signal, on=False)
+
+
+async def opt_in(req: Request, signal: str) -> Outcome:
+    """Turn a signal on for the asker (after-hours counting is off until opted in)."""
+    return await _toggle(req, signal, on=True)
+
+
+async def _toggle(req: Request, signal: str, on: bool) -> Outcome:
     if signal not in TOGGLES:
         raise UsageError(f"`{signal[:24]}` is not a signal. Signals: {', '.join(TOGGLES)}.")
-    loaded = await load(uow, asker)
-    row = loaded.row(asker.user_id)
+    loaded = await load(req)
+    row = loaded.row(req.asker.user_id)
     if signal == "after-hours":
         row.after_hours_opt_in = on
     elif signal == "lead-note":
@@ -78,71 +85,57 @@ async def toggle(uow: UnitOfWork, asker: Asker, signal: str, on: bool) -> Outcom
     )
 
 
-async def forget_me(uow: UnitOfWork, asker: Asker) -> Outcome:
+async def forget_me(req: Request) -> Outcome:
     """Delete the asker's health facts in this workspace; say what went and what stays."""
-    gone = await uow.personal.forget(asker.user_id)
-    return Outcome(reply=views.forgotten(gone, await uow.personal.record(asker.user_id)))
+    personal, user = req.uow.personal, req.asker.user_id
+    gone = await personal.forget(user)
+    return Outcome(reply=views.forgotten(gone, await personal.record(user)))
 
 
-async def report_oncall(
-    uow: UnitOfWork, asker: Asker, pages: int, primary: bool, now: datetime
-) -> Outcome:
+async def report_oncall(req: Request, report: OnCallWeek) -> Outcome:
     """A member's own report of this week's on-call load."""
+    pages, primary = report.pages, report.primary
     if not 0 <= pages <= 500:
         raise UsageError("Give the number of pages this week, e.g. `/sre oncall 6 primary`.")
-    loaded = await load(uow, asker)
-    loaded.row(asker.user_id)
-    week = iso_week(now.date())
-    row = await uow.rollout.one(OnCallReport, loaded.coalition, user_id=asker.user_id, week=week)
+    loaded = await load(req)
+    user = req.asker.user_id
+    loaded.row(user)
+    week = iso_week(req.now.date())
+    row = await req.uow.health.oncall_report(loaded.coalition, user, week)
     if row is None:
-        row = OnCallReport(
-            team_id=uow.team_id,
-            coalition_id=loaded.coalition.id,
-            user_id=asker.user_id,
-            week=week,
-            reported_at=now,
-        )
-        uow.rollout.add(row)
-    row.pages, row.primary, row.reported_at = pages, primary, now
+        row = OnCallReport(team_id=req.uow.team_id, coalition_id=loaded.coalition.id,
+                           user_id=user, week=week, reported_at=req.now)  # fmt: skip
+        req.uow.health.add(row)
+    row.pages, row.primary, row.reported_at = pages, primary, req.now
     return Outcome(
         reply=Doc.text(f"Noted for {week}: {pages} pages{', primary' if primary else ''}.")
     )
 
 
-async def coalition_health(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
+async def coalition_health(req: Request) -> Outcome:
     """The coalition in aggregate, never a person."""
-    loaded = await load(uow, asker)
-    cid, team = loaded.coalition.id, uow.team_id
+    loaded = await load(req)
+    coalition, now, uow = loaded.coalition, req.now, req.uow
     users = [m.user_id for m in loaded.members]
-    checkins = await uow.rollout.all(CheckIn, loaded.coalition)
-    recent = [c for c in checkins if c.asked_at >= now - timedelta(weeks=4)]
+    recent = [c for c in await uow.checkins.of(coalition) if c.asked_at >= now - timedelta(weeks=4)]
     energies = [c.energy for c in recent if c.energy is not None]
-    activity = await uow.rollout.all(Activity, loaded.coalition)
-    left = await uow.session.scalar(
-        select(func.count())
-        .select_from(Departure)
-        .where(
-            Departure.team_id == team,
-            Departure.coalition_id == cid,
-            Departure.left_at >= now - timedelta(days=30),
-        )
-    )
+    activity = await uow.health.activity(coalition)
+    left = await uow.health.departures_since(coalition, now - timedelta(days=30))
     items = {u: 0 for u in users}
-    for c in await uow.rollout.all(Commitment, loaded.coalition):
-        if c.done_at is None and c.owner in items:
+    for c in await uow.commitments.open(coalition):
+        if c.owner in items:
             items[c.owner] += 1
-    for p in await uow.rollout.all(PrimitiveOwner, loaded.coalition):
+    for p in await uow.rollout.owners(coalition):
         if p.owner in items:
             items[p.owner] += 1
     supported = None
     if len(users) >= MIN_FOR_AVERAGES:
-        week = iso_week(now.date())
-        standings = await uow.rollout.all(HealthStanding, loaded.coalition)
-        supported = sum(1 for s in standings if s.week == week and s.level != "green")
+        standings = await uow.health.readings(coalition, iso_week(now.date()))
+        supported = sum(1 for s in standings if s.level != "green")
     view = views.CoalitionHealth(
         members=len(users),
         minimum=MIN_HEALTHY_SIZE,
-        left_30d=int(left or 0),
+        left_30d=left,
         asked=len(recent),
         answered=sum(c.answered_at is not None for c in recent),
         energy=round(sum(energies) / len(energies), 1)
@@ -151,33 +144,47 @@ async def coalition_health(uow: UnitOfWork, asker: Asker, now: datetime) -> Outc
         activity_14d=sum(
             a.messages + a.reactions for a in activity if a.day > now.date() - timedelta(days=14)
         ),
-        concentrated=concentration(items, len(users), loaded.coalition.heaviest_owner) is not None,
+        concentrated=concentration(items, len(users), coalition.heaviest_owner) is not None,
         supported=supported,
     )
     return Outcome(reply=views.coalition(view))
 
 
-async def all_good(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
+async def shadow(req: Request, on: bool) -> Outcome:
+    """A lead switches shadow mode: signals are read and recorded, nothing is sent about them."""
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "switch shadow mode")
+    loaded.coalition.shadow = on
+    said = "on" if on else "off"
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "shadow", said, req.now)
+    text = (
+        "Shadow mode on: I read the signals and record them, and send nothing about them."
+        if on
+        else "Shadow mode off: health messages go out again."
+    )
+    return Outcome(reply=Doc.text(text), public=True)
+
+
+async def all_good(req: Request) -> Outcome:
     """The member says they are fine: amber ends, and the bot believes them."""
-    loaded = await load(uow, asker)
-    row = loaded.row(asker.user_id)
-    row.all_good_at, row.lead_consent = now, False
+    loaded = await load(req)
+    row = loaded.row(req.asker.user_id)
+    row.all_good_at, row.lead_consent = req.now, False
     return Outcome(reply=Doc.text("Good to hear. I'll take your word for it."))
 
 
-async def ask_lead(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
+async def ask_lead(req: Request) -> Outcome:
     """With the member's consent, tell the leads their load facts (only load) right away."""
-    loaded = await load(uow, asker)
-    row = loaded.row(asker.user_id)
+    loaded = await load(req)
+    user = req.asker.user_id
+    row = loaded.row(user)
     row.lead_consent = True
-    latest = await _latest(uow, loaded, asker.user_id)
+    latest = await req.uow.health.latest_reading(loaded.coalition, user)
     load_facts = (
         [f["text"] for f in json.loads(latest.facts) if f["family"] == "load"] if latest else []
     )
-    leads = [
-        m.user_id for m in loaded.members if m.role is Role.LEAD and m.user_id != asker.user_id
-    ]
-    posts = tuple(Post(ToUser(lead), views.lead_note(asker.user_id, load_facts)) for lead in leads)
+    leads = [m.user_id for m in loaded.members if m.role is Role.LEAD and m.user_id != user]
+    posts = tuple(Post(ToUser(lead), views.lead_note(user, load_facts)) for lead in leads)
     text = (
         "I've asked the lead to help rebalance."
         if posts
@@ -186,38 +193,21 @@ async def ask_lead(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
     return Outcome(reply=Doc.text(text), posts=posts)
 
 
-def offer(kind: str) -> Outcome:
+async def offer(req: Request, kind: str) -> Outcome:
     """The practical next step behind each offer in the private check."""
-    texts = {
-        "hand-off": "List what you hold with `/sre commitments`, then name who could take one; "
-        "a lead can move it with `/sre own` or `/sre commit ... @them`.",
-        "move-dates": "Dates are promises to yourselves, not to the company: say in the channel "
-        "which date moves and to when. Nobody needs a reason.",
-        "pair": "Pick one item and ask for a pair in the channel. "
-        "Two people halve the bus factor too.",
-    }
-    return Outcome(reply=Doc.text(texts[kind]))
+    if kind not in OFFERS:
+        raise UsageError("Usage: `/sre offer hand-off|move-dates|pair`.")
+    return Outcome(reply=Doc.text(OFFERS[kind]))
 
 
-async def leave_reason(uow: UnitOfWork, asker: Asker, reason: str) -> Outcome:
+async def leave_reason(req: Request, reason: str) -> Outcome:
     """Keep the optional reason a leaver chose."""
     if reason not in views.REASONS:
         raise UsageError("That reason is not one I offered.")
-    coalition = await uow.coalitions.by_channel(asker.channel_id)
+    coalition = await req.uow.coalitions.by_channel(req.asker.channel_id)
     row = None
     if coalition is not None:
-        row = (
-            await uow.session.scalars(
-                select(Departure)
-                .where(
-                    Departure.team_id == uow.team_id,
-                    Departure.coalition_id == coalition.id,
-                    Departure.user_id == asker.user_id,
-                )
-                .order_by(Departure.left_at.desc())
-                .limit(1)
-            )
-        ).one_or_none()
+        row = await req.uow.health.last_departure(coalition, req.asker.user_id)
     if row is not None:
         row.reason = reason
     return Outcome(reply=Doc.text("Thank you for telling me. Good luck with what comes next."))

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.db.rollout_models import Workshop
-from bot.db.uow import UnitOfWork
 from bot.domain.coalition import Role
 from bot.domain.risks import open_risks
 from bot.domain.rollout import progress
-from bot.messages import Doc
-from bot.programme import programme
+from bot.outcome import Outcome
 from bot.services.loading import Loaded, rollout_state
+from bot.services.request import Request
 from bot.views import home as views
 
 
-async def dashboard(uow: UnitOfWork, user_id: str, now: datetime) -> Doc:
-    """One section per coalition the user is in: commitments first, then the status."""
+async def dashboard(req: Request) -> Outcome:
+    """One section per coalition the asker is in: commitments first, then the status."""
+    uow, user_id, today = req.uow, req.asker.user_id, req.now.date()
     sections = []
     for coalition, me in (await uow.coalitions.memberships_of(user_id))[: views.MAX_COALITIONS]:
         loaded = Loaded(coalition, await uow.coalitions.active_members(coalition))
-        state = await rollout_state(uow, loaded, now)
-        workshops = await uow.rollout.all(Workshop, coalition, order=Workshop.held_on)
-        upcoming = [w for w in workshops if w.held_on >= now.date() and user_id in w.attendees]
+        state = await rollout_state(req, loaded)
+        workshops = await uow.rollout.workshops(coalition)
+        upcoming = [w for w in workshops if w.held_on >= today and user_id in w.attendees]
         commitments = views.Commitments(
             owned=[o.primitive for o in state.ownerships.values() if o.owner == user_id],
             to_sign=[
@@ -32,7 +29,7 @@ async def dashboard(uow: UnitOfWork, user_id: str, now: datetime) -> Doc:
             ],
             workshops=[f"{w.held_on}: {w.topic}" for w in upcoming],
         )
-        rows = progress(programme(), state)
+        rows = progress(req.content.programme, state)
         sections.append(
             views.Section(
                 coalition.channel_id,
@@ -40,7 +37,7 @@ async def dashboard(uow: UnitOfWork, user_id: str, now: datetime) -> Doc:
                 commitments,
                 state,
                 rows,
-                open_risks(state, now),
+                open_risks(state, req.now),
             )
         )
-    return views.dashboard(user_id, sections)
+    return Outcome(reply=views.dashboard(user_id, sections))

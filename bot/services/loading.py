@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.db.models import Coalition, Member
 from bot.db.repos import as_membership
-from bot.db.uow import UnitOfWork
 from bot.domain.coalition import Membership, Role, require_lead, require_role
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.rollout import RolloutState
-from bot.programme import programme
-from bot.services.asker import Asker
+from bot.services.request import Request
 
 
 @dataclass(frozen=True)
@@ -50,23 +47,21 @@ class Loaded:
         return require_role(user_id, self.members, action, Role.PM, Role.SPONSOR)
 
 
-async def find(uow: UnitOfWork, asker: Asker) -> Loaded | None:
-    """The asker's channel coalition, if there is one."""
-    coalition = await uow.coalitions.by_channel(asker.channel_id)
-    if coalition is None:
-        return None
-    return Loaded(coalition, await uow.coalitions.active_members(coalition))
+async def find(req: Request) -> Loaded | None:
+    """The asker's channel coalition with its active members (one statement), if there is one."""
+    found = await req.uow.coalitions.with_members(req.asker.channel_id)
+    return None if found is None else Loaded(*found)
 
 
-async def load(uow: UnitOfWork, asker: Asker) -> Loaded:
+async def load(req: Request) -> Loaded:
     """The asker's channel coalition, or a hint to start one."""
-    loaded = await find(uow, asker)
+    loaded = await find(req)
     if loaded is None:
         raise NotFound("No coalition in this channel yet. Start one with `/sre join`.")
     return loaded
 
 
-async def rollout_state(uow: UnitOfWork, loaded: Loaded, now: datetime) -> RolloutState:
-    """The coalition's rollout snapshot as of `now`."""
-    primitives = programme().primitives
-    return await uow.rollout.state(loaded.coalition, loaded.rows, now.date(), primitives)
+async def rollout_state(req: Request, loaded: Loaded) -> RolloutState:
+    """The coalition's rollout snapshot as of the request (two statements)."""
+    primitives = req.content.programme.primitives
+    return await req.uow.rollout.state(loaded.coalition, loaded.rows, req.now.date(), primitives)

@@ -3,21 +3,63 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from bot.db.rollout_models import PrimitiveOwner, ServiceRow, SloRow, Workshop
-from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
 from bot.domain.programme import pick
-from bot.messages import Outcome, Post, ToUser
-from bot.programme import programme
-from bot.services.asker import Asker
+from bot.outcome import Outcome, Post, ToUser
 from bot.services.loading import Loaded, load, rollout_state
+from bot.services.request import Request
 from bot.views import primitives as views
+from bot.views.forms import slo_form
 
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_SLI = 120
+SLO_HINT = (
+    "Usage: `/sre slo <service> <sli> <target%> <window>`, e.g. "
+    "`/sre slo checkout availability 99.9% 28d`."
+)
+
+
+@dataclass(frozen=True)
+class NewService:
+    """A service in scope: its name, whether it is critical, the team that owns it."""
+
+    name: str
+    critical: bool
+    team: str | None
+
+
+@dataclass(frozen=True)
+class NewSlo:
+    """An SLO of a service: the SLI, the target in percent, the window in days."""
+
+    service: str
+    sli: str
+    target: float
+    window_days: int
+
+
+@dataclass(frozen=True)
+class NewOwner:
+    """A primitive and the member a lead names its owner."""
+
+    primitive: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class NewWorkshop:
+    """A reliability workshop: day, topic, services covered, attendees."""
+
+    day: date
+    topic: str
+    services: tuple[str, ...]
+    attendees: tuple[str, ...]
 
 
 def check_service_name(name: str) -> str:
@@ -27,151 +69,138 @@ def check_service_name(name: str) -> str:
     return name
 
 
-async def _service(uow: UnitOfWork, loaded: Loaded, name: str) -> ServiceRow:
-    service = await uow.rollout.service(loaded.coalition, name)
+async def _service(req: Request, loaded: Loaded, name: str) -> ServiceRow:
+    service = await req.uow.rollout.service(loaded.coalition, name)
     if service is None:
         hint = f"/sre service {name[:24]} critical"
         raise UsageError(f"No service `{name[:24]}` yet: add it with `{hint}`.")
     return service
 
 
-async def add_service(
-    uow: UnitOfWork, asker: Asker, name: str, critical: bool, team: str | None, now: datetime
-) -> Outcome:
+async def add_service(req: Request, new: NewService) -> Outcome:
     """Add a service to the rollout, or update whether it is critical and who owns it."""
-    loaded = await load(uow, asker)
-    loaded.member(asker.user_id)
-    service = await uow.rollout.service(loaded.coalition, check_service_name(name))
+    loaded = await load(req)
+    loaded.member(req.asker.user_id)
+    service = await req.uow.rollout.service(loaded.coalition, check_service_name(new.name))
     if service is None:
         service = ServiceRow(
-            team_id=uow.team_id,
+            team_id=req.uow.team_id,
             coalition_id=loaded.coalition.id,
-            name=name,
-            critical=critical,
-            owner_team=team,
-            added_by=asker.user_id,
-            added_at=now,
+            name=new.name,
+            critical=new.critical,
+            owner_team=new.team,
+            added_by=req.asker.user_id,
+            added_at=req.now,
         )
-        uow.rollout.add(service)
+        req.uow.rollout.add(service)
     else:
-        service.critical = critical
-        service.owner_team = team or service.owner_team
-    return Outcome(reply=views.service_saved(service.name, critical, service.owner_team))
+        service.critical = new.critical
+        service.owner_team = new.team or service.owner_team
+    return Outcome(reply=views.service_saved(service.name, new.critical, service.owner_team))
 
 
-async def define_slo(
-    uow: UnitOfWork,
-    asker: Asker,
-    name: str,
-    sli: str,
-    target: float,
-    window_days: int,
-    now: datetime,
-) -> Outcome:
-    """Define (or redefine) an SLO of a service; a redefinition needs a new sign-off."""
+async def define_slo(req: Request, new: NewSlo | None) -> Outcome:
+    """Define (or redefine) an SLO of a service; a redefinition needs a new sign-off. Without
+    one, how to say it, and the form that asks for it."""
+    if new is None:
+        return Outcome(reply=Doc.text(SLO_HINT), form=slo_form(req.asker.channel_id))
+    sli = new.sli
     if not 1 <= len(sli) <= MAX_SLI:
         raise UsageError(f"Name the SLI in 1 to {MAX_SLI} characters, e.g. availability.")
-    loaded = await load(uow, asker)
-    loaded.member(asker.user_id)
-    service = await _service(uow, loaded, name)
-    rows = [r for r in await uow.rollout.slos_of([service.id]) if r.sli.lower() == sli.lower()]
+    loaded = await load(req)
+    loaded.member(req.asker.user_id)
+    service = await _service(req, loaded, new.service)
+    rows = [r for r in await req.uow.rollout.slos_of(service) if r.sli.lower() == sli.lower()]
     if rows:
         slo = rows[0]
-        slo.target, slo.window_days, slo.defined_by, slo.defined_at = (
-            target,
-            window_days,
-            asker.user_id,
-            now,
-        )
+        slo.target, slo.window_days = new.target, new.window_days
+        slo.defined_by, slo.defined_at = req.asker.user_id, req.now
         slo.signed_off_by, slo.signed_off_at = None, None
     else:
-        uow.rollout.add(
+        req.uow.rollout.add(
             SloRow(
-                team_id=uow.team_id,
+                team_id=req.uow.team_id,
                 service_id=service.id,
                 sli=sli,
-                target=target,
-                window_days=window_days,
-                defined_by=asker.user_id,
-                defined_at=now,
+                target=new.target,
+                window_days=new.window_days,
+                defined_by=req.asker.user_id,
+                defined_at=req.now,
             )
         )
     signers = [m for m in loaded.members if m.role.value in ("pm", "sponsor")]
-    return Outcome(reply=views.slo_saved(service.name, sli, target, window_days, signers))
+    doc = views.slo_saved(service.name, sli, new.target, new.window_days, signers)
+    return Outcome(reply=doc)
 
 
-async def sign_off(uow: UnitOfWork, asker: Asker, name: str, now: datetime) -> Outcome:
+async def sign_off(req: Request, name: str) -> Outcome:
     """A PM or sponsor signs off every unsigned SLO of a service."""
-    loaded = await load(uow, asker)
-    loaded.signer(asker.user_id, "sign off SLOs")
-    service = await _service(uow, loaded, name)
-    unsigned = [r for r in await uow.rollout.slos_of([service.id]) if r.signed_off_at is None]
+    loaded = await load(req)
+    loaded.signer(req.asker.user_id, "sign off SLOs")
+    service = await _service(req, loaded, name)
+    unsigned = [r for r in await req.uow.rollout.slos_of(service) if r.signed_off_at is None]
     if not unsigned:
         raise UsageError(f"{service.name} has no SLO waiting for sign-off.")
     for slo in unsigned:
-        slo.signed_off_by, slo.signed_off_at = asker.user_id, now
+        slo.signed_off_by, slo.signed_off_at = req.asker.user_id, req.now
     slis = ", ".join(s.sli for s in unsigned)
-    uow.rollout.record(loaded.coalition, asker.user_id, "sign-off", f"{service.name}: {slis}", now)
-    return Outcome(reply=views.signed_off(service.name, slis, asker.user_id), public=True)
+    detail = f"{service.name}: {slis}"
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "sign-off", detail, req.now)
+    return Outcome(reply=views.signed_off(service.name, slis, req.asker.user_id), public=True)
 
 
-async def own(uow: UnitOfWork, asker: Asker, primitive: str, owner: str, now: datetime) -> Outcome:
+async def own(req: Request, new: NewOwner) -> Outcome:
     """A lead names the owner of a cross-cutting primitive; the owner hears about it."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "name owners")
-    choice = pick(programme().primitives, primitive, "primitive")
+    loaded = await load(req)
+    lead, owner = req.asker.user_id, new.owner
+    loaded.lead(lead, "name owners")
+    choice = pick(req.content.programme.primitives, new.primitive, "primitive")
     if owner not in {m.user_id for m in loaded.members}:
         raise UsageError(f"{person(owner)} is not in the coalition; owners are members.")
-    row = await uow.rollout.one(PrimitiveOwner, loaded.coalition, primitive=choice.id)
+    row = await req.uow.rollout.owner_of(loaded.coalition, choice.id)
     if row is None:
-        uow.rollout.add(
+        req.uow.rollout.add(
             PrimitiveOwner(
-                team_id=uow.team_id,
+                team_id=req.uow.team_id,
                 coalition_id=loaded.coalition.id,
                 primitive=choice.id,
                 owner=owner,
-                since=now,
+                since=req.now,
             )
         )
     else:
-        row.owner, row.since = owner, now
-    uow.rollout.record(
-        loaded.coalition, asker.user_id, "owner", f"{choice.id}: {person(owner)}", now
+        row.owner, row.since = owner, req.now
+    req.uow.rollout.record(
+        loaded.coalition, lead, "owner", f"{choice.id}: {person(owner)}", req.now
     )
-    note = Post(ToUser(owner), views.you_own(choice.title, asker.user_id))
+    note = Post(ToUser(owner), views.you_own(choice.title, lead))
     return Outcome(reply=views.owner_named(choice.title, owner), public=True, posts=(note,))
 
 
-async def workshop(
-    uow: UnitOfWork,
-    asker: Asker,
-    day: date,
-    topic: str,
-    services: list[str],
-    attendees: list[str],
-) -> Outcome:
+async def workshop(req: Request, new: NewWorkshop) -> Outcome:
     """Record a reliability workshop: date, topic, services covered, attendees."""
-    if not 3 <= len(topic) <= 120:
+    if not 3 <= len(new.topic) <= 120:
         raise UsageError("Name the workshop topic in 3 to 120 characters.")
-    loaded = await load(uow, asker)
-    loaded.member(asker.user_id)
-    names = [(await _service(uow, loaded, check_service_name(s))).name for s in services]
-    uow.rollout.add(
+    loaded = await load(req)
+    loaded.member(req.asker.user_id)
+    names = [(await _service(req, loaded, check_service_name(s))).name for s in new.services]
+    req.uow.rollout.add(
         Workshop(
-            team_id=uow.team_id,
+            team_id=req.uow.team_id,
             coalition_id=loaded.coalition.id,
-            topic=topic,
-            held_on=day,
+            topic=new.topic,
+            held_on=new.day,
             services=",".join(names),
-            attendees=",".join(dict.fromkeys(attendees)),
-            added_by=asker.user_id,
+            attendees=",".join(dict.fromkeys(new.attendees)),
+            added_by=req.asker.user_id,
         )
     )
-    return Outcome(reply=views.workshop_saved(day, topic, names, attendees), public=True)
+    doc = views.workshop_saved(new.day, new.topic, names, list(new.attendees))
+    return Outcome(reply=doc, public=True)
 
 
-async def service_list(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
+async def service_list(req: Request) -> Outcome:
     """Services with their SLOs and readiness for the deadline."""
-    loaded = await load(uow, asker)
-    state = await rollout_state(uow, loaded, now)
+    loaded = await load(req)
+    state = await rollout_state(req, loaded)
     return Outcome(reply=views.services(state.services, state.ownerships))

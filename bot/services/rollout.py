@@ -2,101 +2,102 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
-from bot.db.beat_repo import record_snapshot
 from bot.db.rollout_models import MilestoneTick
-from bot.db.uow import UnitOfWork
+from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.risks import open_risks
-from bot.domain.rollout import Deadline, figures, plan_move, progress
-from bot.messages import Doc, Outcome, Post, ToChannel
-from bot.programme import programme
-from bot.services.asker import Asker
+from bot.domain.rollout import Deadline, plan_move, progress
+from bot.outcome import Outcome, Post, ToChannel
 from bot.services.loading import find, load, rollout_state
+from bot.services.request import Request
 from bot.views import rollout as views
 
 MAX_EVENT_CHARS = 80
 
 
-async def status(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """Where the rollout stands: step, progress, countdown, coverage, risks, members."""
-    loaded = await find(uow, asker)
+@dataclass(frozen=True)
+class NewDeadline:
+    """A lead's forcing function: a day and the visible event on it."""
+
+    day: date
+    event: str
+
+
+async def status(req: Request) -> Outcome:
+    """Where the rollout stands: step, progress, countdown, coverage, risks, members.
+
+    A read only: three statements, nothing written (the planner keeps the chart's points).
+    """
+    loaded = await find(req)
     if loaded is None:
         return Outcome(reply=views.no_coalition())
-    state = await rollout_state(uow, loaded, now)
-    rows = progress(programme(), state)
-    # Each day's first look at the status is a point on the digest's progress chart.
-    await record_snapshot(uow.session, loaded.coalition, state.today, figures(rows, state))
-    return Outcome(reply=views.status(state, rows, open_risks(state, now)))
+    state = await rollout_state(req, loaded)
+    rows = progress(req.content.programme, state)
+    return Outcome(reply=views.status(state, rows, open_risks(state, req.now)))
 
 
-async def steps(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """Every step with its milestones, done or open."""
-    loaded = await load(uow, asker)
-    state = await rollout_state(uow, loaded, now)
-    return Outcome(reply=views.steps(progress(programme(), state)))
-
-
-async def move(uow: UnitOfWork, asker: Asker, target: str, now: datetime) -> Outcome:
-    """A lead moves the coalition to another step; skipping open milestones is recorded."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "move the rollout between steps")
-    state = await rollout_state(uow, loaded, now)
-    plan = plan_move(programme(), state, target.lower())
+async def step(req: Request, target: str | None) -> Outcome:
+    """Every step with its milestones (no target), or a lead's move to `target`."""
+    loaded = await load(req)
+    if target is None:
+        state = await rollout_state(req, loaded)
+        return Outcome(reply=views.steps(progress(req.content.programme, state)))
+    loaded.lead(req.asker.user_id, "move the rollout between steps")
+    state = await rollout_state(req, loaded)
+    plan = plan_move(req.content.programme, state, target.lower())
     loaded.coalition.current_step = plan.target.id
-    uow.rollout.record(
-        loaded.coalition, asker.user_id, "step", f"{plan.source.id} -> {plan.target.id}", now
-    )
+    lead, rollout = req.asker.user_id, req.uow.rollout
+    rollout.record(loaded.coalition, lead, "step", f"{plan.source.id} -> {plan.target.id}", req.now)
     if plan.left_open:
         skipped = ", ".join(m.id for m in plan.left_open)
-        uow.rollout.record(
-            loaded.coalition, asker.user_id, "override", f"left open: {skipped}", now
-        )
-    announce = Post(ToChannel(asker.channel_id), views.step_started(plan.target, asker.user_id))
+        rollout.record(loaded.coalition, lead, "override", f"left open: {skipped}", req.now)
+    announce = Post(ToChannel(req.asker.channel_id), views.step_started(plan.target, lead))
     return Outcome(reply=views.moved(plan), posts=(announce,))
 
 
-async def tick(uow: UnitOfWork, asker: Asker, milestone_id: str, now: datetime) -> Outcome:
+async def tick(req: Request, milestone_id: str) -> Outcome:
     """A lead marks a manual milestone done."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "mark milestones done")
-    step, milestone = programme().milestone(milestone_id.lower())
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "mark milestones done")
+    step_def, milestone = req.content.programme.milestone(milestone_id.lower())
     if not milestone.manual:
         raise UsageError(f"`{milestone.id}` is worked out from what is recorded; it ticks itself.")
-    if await uow.rollout.one(MilestoneTick, loaded.coalition, milestone=milestone.id):
+    if await req.uow.rollout.tick(loaded.coalition, milestone.id):
         raise UsageError(f"`{milestone.id}` is already done.")
-    uow.rollout.add(
+    req.uow.rollout.add(
         MilestoneTick(
-            team_id=uow.team_id,
+            team_id=req.uow.team_id,
             coalition_id=loaded.coalition.id,
             milestone=milestone.id,
-            done_by=asker.user_id,
-            done_at=now,
+            done_by=req.asker.user_id,
+            done_at=req.now,
         )
     )
-    uow.rollout.record(loaded.coalition, asker.user_id, "milestone", milestone.id, now)
-    return Outcome(reply=Doc.text(f"Marked done: {milestone.title} ({step.title})."), public=True)
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "milestone", milestone.id, req.now)
+    doc = Doc.text(f"Marked done: {milestone.title} ({step_def.title}).")
+    return Outcome(reply=doc, public=True)
 
 
-async def history(uow: UnitOfWork, asker: Asker) -> Outcome:
+async def history(req: Request) -> Outcome:
     """Who changed what, and when."""
-    loaded = await load(uow, asker)
-    return Outcome(reply=views.history(await uow.rollout.history(loaded.coalition)))
+    loaded = await load(req)
+    return Outcome(reply=views.history(await req.uow.rollout.history(loaded.coalition)))
 
 
-async def set_deadline(
-    uow: UnitOfWork, asker: Asker, day: date, event: str, now: datetime
-) -> Outcome:
+async def set_deadline(req: Request, deadline: NewDeadline) -> Outcome:
     """A lead ties the rollout to a visible event on a date."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "set the deadline")
-    if day <= now.date():
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "set the deadline")
+    day, event = deadline.day, deadline.event
+    if day <= req.now.date():
         raise UsageError("The deadline must be in the future.")
     if not event or len(event) > MAX_EVENT_CHARS:
         raise UsageError(f"Name the event in 1 to {MAX_EVENT_CHARS} characters.")
     coalition = loaded.coalition
     coalition.deadline_on, coalition.deadline_event = day, event
-    uow.rollout.record(coalition, asker.user_id, "deadline", f"{event} on {day}", now)
-    doc = views.deadline_set(Deadline(day, event), now.date(), asker.user_id)
+    req.uow.rollout.record(coalition, req.asker.user_id, "deadline", f"{event} on {day}", req.now)
+    doc = views.deadline_set(Deadline(day, event), req.now.date(), req.asker.user_id)
     return Outcome(reply=doc, public=True)

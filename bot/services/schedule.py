@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from bot.db.beat_models import Nudge
-from bot.db.beat_repo import Beats, cadence, load_beats, troubles
 from bot.db.models import Coalition
-from bot.db.uow import UnitOfWork
+from bot.db.planning_repo import Beats, cadence
+from bot.doc import Doc
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.coalition import Role
 from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.domain.mentions import person
-from bot.messages import Doc, Outcome
-from bot.services.asker import Asker
+from bot.outcome import Outcome
 from bot.services.loading import load
+from bot.services.request import Request
 from bot.views import beat as views
 
 HORIZON = timedelta(days=14)
@@ -27,22 +26,26 @@ TROUBLES_SHOWN = 5
 Upcoming = list[tuple[datetime, str, str]]
 
 
-async def show(uow: UnitOfWork, asker: Asker, now: datetime) -> Outcome:
-    """The next nudges by time, what sits in the outbox, and (to leads) what went wrong."""
-    loaded = await load(uow, asker)
-    coalition = loaded.coalition
-    upcoming, broken = _upcoming(await load_beats(uow.session, now, only=coalition.id), now)
-    counts = dict(
-        (
-            await uow.session.execute(
-                select(Nudge.status, func.count())
-                .where(Nudge.team_id == uow.team_id, Nudge.coalition_id == coalition.id)
-                .group_by(Nudge.status)
-            )
-        ).all()
-    )
+@dataclass(frozen=True)
+class Rhythm:
+    """A lead's change of rhythm: `what` (digest, checkin, near, final), its number, as said."""
+
+    what: str
+    number: int
+    said: str
+
+
+async def schedule(req: Request, change: Rhythm | None) -> Outcome:
+    """What is sent next and what went wrong (no change), or a lead's change of rhythm."""
+    if change is not None:
+        return await _change(req, change)
+    loaded = await load(req)
+    coalition, uow, now = loaded.coalition, req.uow, req.now
+    upcoming, broken = _upcoming(await uow.planning.beats(now, only=coalition), now)
+    counts = await uow.outbox.counts(coalition)
     leads = {m.user_id for m in loaded.members if m.role == Role.LEAD}
-    shown = await troubles(uow.session, coalition, TROUBLES_SHOWN) if asker.user_id in leads else []
+    lead = req.asker.user_id in leads
+    shown = await uow.outbox.troubles(coalition, TROUBLES_SHOWN) if lead else []
     outbox = views.Outbox(
         waiting=counts.get("pending", 0),
         unsure=counts.get("ambiguous", 0),
@@ -90,13 +93,11 @@ def _rhythm(coalition: Coalition) -> str:
     return text + (". *Muted*: nothing is sent." if coalition.muted else ".")
 
 
-async def change(
-    uow: UnitOfWork, asker: Asker, what: str, number: int, said: str, now: datetime
-) -> Outcome:
+async def _change(req: Request, change: Rhythm) -> Outcome:
     """A lead changes the rhythm: digest or check-in weekday, near or final thresholds."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "change the schedule")
-    coalition = loaded.coalition
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "change the schedule")
+    coalition, what, number = loaded.coalition, change.what, change.number
     if what in ("digest", "checkin"):
         setattr(coalition, f"{what}_day", number)
     elif what in ("near", "final"):
@@ -107,24 +108,36 @@ async def change(
         raise UsageError(
             "Usage: `/sre schedule digest|checkin <weekday>` or `/sre schedule near|final <weeks>`."
         )
-    uow.rollout.record(coalition, asker.user_id, "schedule", f"{what} {said}", now)
-    return Outcome(reply=Doc.text(f"Schedule changed: {what} {said}."), public=True)
+    said = f"{what} {change.said}"
+    req.uow.rollout.record(coalition, req.asker.user_id, "schedule", said, req.now)
+    return Outcome(reply=Doc.text(f"Schedule changed: {said}."), public=True)
 
 
-async def set_zone(uow: UnitOfWork, asker: Asker, tz: str, now: datetime) -> Outcome:
+async def set_zone(req: Request, tz: str) -> Outcome:
     """A lead sets the coalition's time zone (channel posts follow it)."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "set the coalition's time zone")
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "set the coalition's time zone")
     loaded.coalition.tz = check_zone(tz)
-    uow.rollout.record(loaded.coalition, asker.user_id, "timezone", tz, now)
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "timezone", tz, req.now)
     return Outcome(reply=Doc.text(f"Coalition time zone: {tz}."), public=True)
 
 
-async def mute(uow: UnitOfWork, asker: Asker, on: bool, now: datetime) -> Outcome:
-    """A lead mutes or unmutes every nudge of the coalition."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "mute the coalition")
+async def mute(req: Request) -> Outcome:
+    """A lead silences every nudge of the coalition."""
+    return await _mute(req, True)
+
+
+async def unmute(req: Request) -> Outcome:
+    """A lead turns the coalition's nudges back on."""
+    return await _mute(req, False)
+
+
+async def _mute(req: Request, on: bool) -> Outcome:
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "mute the coalition")
     loaded.coalition.muted = on
-    uow.rollout.record(loaded.coalition, asker.user_id, "mute", "on" if on else "off", now)
+    req.uow.rollout.record(
+        loaded.coalition, req.asker.user_id, "mute", "on" if on else "off", req.now
+    )
     text = "Muted: I send no nudges here until `/sre unmute`." if on else "Unmuted."
     return Outcome(reply=Doc.text(text), public=True)

@@ -3,110 +3,125 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
 
 from bot.db.rollout_models import Decision, ShapeOption, ShapeVote
-from bot.db.uow import UnitOfWork
 from bot.domain.errors import UsageError
 from bot.domain.programme import Choice, pick
-from bot.messages import Outcome
-from bot.programme import programme
-from bot.services.asker import Asker
+from bot.outcome import Outcome
 from bot.services.loading import Loaded, load
+from bot.services.request import Request
 from bot.views import structure as views
 
 MAX_RATIONALE = 500
 _OPTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 
 
-async def _options(uow: UnitOfWork, loaded: Loaded) -> tuple[Choice, ...]:
-    added = await uow.rollout.all(ShapeOption, loaded.coalition, order=ShapeOption.id)
+@dataclass(frozen=True)
+class NewOption:
+    """A team-shape option a lead adds: a short id and a title."""
+
+    option: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ShapeDecision:
+    """The shape a lead chose, and why."""
+
+    option: str
+    rationale: str
+
+
+async def _options(req: Request, loaded: Loaded) -> tuple[Choice, ...]:
+    added = await req.uow.rollout.shape_options(loaded.coalition)
     own = tuple(Choice(o.option, o.title, {"pros": "", "cons": ""}) for o in added)
-    return programme().team_shapes + own
+    return req.content.programme.team_shapes + own
 
 
-async def shapes(uow: UnitOfWork, asker: Asker) -> Outcome:
-    """The options with pros, cons and votes so far, and buttons to vote."""
-    loaded = await load(uow, asker)
-    options = await _options(uow, loaded)
-    tally = await uow.rollout.tally(loaded.coalition)
-    decision = await uow.rollout.latest_decision(loaded.coalition, "team-shape")
-    return Outcome(reply=views.options(options, tally, decision, asker.channel_id))
+async def shapes(req: Request, new: NewOption | None) -> Outcome:
+    """The options with pros, cons, votes and vote buttons; or a lead adds one (`new`)."""
+    if new is not None:
+        return await _add_option(req, new)
+    loaded = await load(req)
+    options = await _options(req, loaded)
+    tally = await req.uow.rollout.tally(loaded.coalition)
+    decision = await req.uow.rollout.latest_decision(loaded.coalition, "team-shape")
+    return Outcome(reply=views.options(options, tally, decision, req.asker.channel_id))
 
 
-async def vote(uow: UnitOfWork, asker: Asker, option: str, now: datetime) -> Outcome:
+async def vote(req: Request, option: str) -> Outcome:
     """A member votes for a shape (a new vote replaces their old one)."""
-    loaded = await load(uow, asker)
-    loaded.member(asker.user_id)
-    choice = pick(await _options(uow, loaded), option, "team shape")
-    row = await uow.rollout.one(ShapeVote, loaded.coalition, user_id=asker.user_id)
+    loaded = await load(req)
+    loaded.member(req.asker.user_id)
+    choice = pick(await _options(req, loaded), option, "team shape")
+    row = await req.uow.rollout.vote_of(loaded.coalition, req.asker.user_id)
     if row is None:
-        uow.rollout.add(
+        req.uow.rollout.add(
             ShapeVote(
-                team_id=uow.team_id,
+                team_id=req.uow.team_id,
                 coalition_id=loaded.coalition.id,
-                user_id=asker.user_id,
+                user_id=req.asker.user_id,
                 option=choice.id,
-                voted_at=now,
+                voted_at=req.now,
             )
         )
     else:
-        row.option, row.voted_at = choice.id, now
+        row.option, row.voted_at = choice.id, req.now
     return Outcome(reply=views.voted(choice))
 
 
-async def add_option(uow: UnitOfWork, asker: Asker, option: str, title: str) -> Outcome:
+async def _add_option(req: Request, new: NewOption) -> Outcome:
     """A lead adds a team-shape option of the coalition's own."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "add team-shape options")
-    option = option.lower()
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "add team-shape options")
+    option, title = new.option.lower(), new.title
     if not _OPTION_ID.match(option) or not 3 <= len(title) <= 120:
         raise UsageError(
             "Usage: `/sre shapes add <short-id> <title>`, e.g. "
             "`/sre shapes add consulting A consulting SRE team`."
         )
-    if option in {c.id for c in await _options(uow, loaded)}:
+    if option in {c.id for c in await _options(req, loaded)}:
         raise UsageError(f"`{option}` is already an option.")
-    uow.rollout.add(
+    req.uow.rollout.add(
         ShapeOption(
-            team_id=uow.team_id,
+            team_id=req.uow.team_id,
             coalition_id=loaded.coalition.id,
             option=option,
             title=title,
-            added_by=asker.user_id,
+            added_by=req.asker.user_id,
         )
     )
     return Outcome(reply=views.option_added(option, title), public=True)
 
 
-async def decide(
-    uow: UnitOfWork, asker: Asker, option: str, rationale: str, now: datetime
-) -> Outcome:
+async def decide(req: Request, decision: ShapeDecision) -> Outcome:
     """A lead records the chosen shape and why, as a decision record."""
-    loaded = await load(uow, asker)
-    loaded.lead(asker.user_id, "decide the team shape")
-    choice = pick(await _options(uow, loaded), option, "team shape")
+    loaded = await load(req)
+    lead = req.asker.user_id
+    loaded.lead(lead, "decide the team shape")
+    choice = pick(await _options(req, loaded), decision.option, "team shape")
+    rationale = decision.rationale
     if not 10 <= len(rationale) <= MAX_RATIONALE:
         raise UsageError("Say why in 10 to 500 characters: `/sre decide <shape> <rationale>`.")
-    tally = await uow.rollout.tally(loaded.coalition)
-    uow.rollout.add(
+    tally = await req.uow.rollout.tally(loaded.coalition)
+    req.uow.rollout.add(
         Decision(
-            team_id=uow.team_id,
+            team_id=req.uow.team_id,
             coalition_id=loaded.coalition.id,
             topic="team-shape",
             choice=choice.id,
             rationale=rationale,
-            decided_on=now.date(),
-            decided_by=asker.user_id,
-            recorded_at=now,
+            decided_on=req.now.date(),
+            decided_by=lead,
+            recorded_at=req.now,
         )
     )
-    uow.rollout.record(loaded.coalition, asker.user_id, "decision", f"team shape: {choice.id}", now)
-    return Outcome(reply=views.decided(choice, rationale, tally, asker.user_id), public=True)
+    req.uow.rollout.record(loaded.coalition, lead, "decision", f"team shape: {choice.id}", req.now)
+    return Outcome(reply=views.decided(choice, rationale, tally, lead), public=True)
 
 
-async def records(uow: UnitOfWork, asker: Asker) -> Outcome:
+async def records(req: Request) -> Outcome:
     """Every decision record of the coalition."""
-    loaded = await load(uow, asker)
-    rows = await uow.rollout.all(Decision, loaded.coalition, order=Decision.id)
-    return Outcome(reply=views.records(rows))
+    loaded = await load(req)
+    return Outcome(reply=views.records(await req.uow.rollout.decisions(loaded.coalition)))

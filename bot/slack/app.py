@@ -12,9 +12,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.clock import Clock
-from bot.db.uow import Database
-from bot.messages import Ephemeral, Post
+from bot.outcome import Ephemeral, Post
 from bot.render.blocks import fallback
 from bot.router import Router, error_doc
 from bot.settings import Settings
@@ -43,7 +41,7 @@ def make_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     return client
 
 
-def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp, SlackDeps]:
+def build_app(settings: Settings, router: Router) -> tuple[AsyncApp, SlackDeps]:
     """The Slack app and the parts its listeners share."""
     client = make_client(settings)
     secret = settings.slack_signing_secret
@@ -56,7 +54,7 @@ def build_app(settings: Settings, db: Database, clock: Clock) -> tuple[AsyncApp,
     # Bolt's second check logs a bad signature at INFO with the whole body; the HTTP door has
     # already refused those with a short line of its own (bot/slack/server.py).
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
-    deps = SlackDeps(db, clock, Router(db, clock), SlackMessenger(client), BackgroundTasks())
+    deps = SlackDeps(router, SlackMessenger(client), BackgroundTasks())
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.db.uow import Database
-from bot.messages import Outcome, send_all
+from bot.outcome import Outcome
+from bot.ports import Messenger, send_all
 from bot.router import Router
 from bot.slack.background import BackgroundTasks
-from bot.slack.messenger import SlackMessenger
 
 
 @dataclass(frozen=True)
 class SlackDeps:
     """The bot's parts as the Slack adapter sees them."""
 
-    db: Database
-    clock: Clock
     router: Router
-    messenger: SlackMessenger
+    messenger: Messenger
     tasks: BackgroundTasks
 
     def send_later(self, outcome: Outcome, trigger_id: str | None = None) -> None:

@@ -8,7 +8,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import DeliveryError, Doc, Ephemeral, Form, Post, ToChannel, ToUser
+from bot.doc import Doc
+from bot.outcome import Ephemeral, Form, Post, ToChannel, ToUser
+from bot.ports import DeliveryError
 from bot.render.blocks import MAX_BLOCKS_VIEW, blocks, fallback
 from bot.render.modal import modal
 

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.db.engine import make_sessionmaker
 from bot.db.workspace_lifecycle import WorkspaceLifecycle
-from bot.messages import DeliveryError
+from bot.ports import DeliveryError
 from bot.settings import Settings
 from bot.slack.installations import STATE_LIFETIME, EncryptedInstallationStore, OAuthStates
 from bot.slack.messenger import SlackMessenger

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
+from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 from bot.domain.mentions import person
-from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
 
 class CommitmentLike(Protocol):

@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 
 from bot.action_ids import ActionId, button_value
-from bot.commandline import quoted
+from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part, quoted
 from bot.domain.mentions import link
 from bot.guide.entries import Entry
-from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
 MAX_BODY_PARTS = 30
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)

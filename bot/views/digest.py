@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.doc import Bullets, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.domain.pulse import Pulse
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
-from bot.messages import Bullets, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.views.rollout import countdown, coverage, risk_line
 
 MAX_LINES = 8

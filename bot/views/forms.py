@@ -1,9 +1,9 @@
-"""Forms for multi-field input (Slack modals); each maps onto a one-line command."""
+"""Forms for multi-field input (Slack modals); `bot.commands.forms` reads what comes back."""
 
 from __future__ import annotations
 
 from bot.action_ids import CallbackId
-from bot.messages import Form, Input
+from bot.outcome import Form, Input
 
 ANSWERS = ("yes", "partly", "no")
 
@@ -50,24 +50,3 @@ def checkin_form(channel: str) -> Form:
         ),
         context=channel,
     )
-
-
-def as_command(form: Form, values: dict[str, str]) -> str:
-    """The `/sre` words a submitted form stands for (forms and commands share one path)."""
-    if form.callback_id == CallbackId.CHECKIN:
-        hours = values.get("hours", "").strip().rstrip("h")
-        text = f"checkin {values.get('energy', '')} {hours}h {values.get('progress', '')}"
-        blockers = values.get("blockers", "").strip()
-        return text + (f" blocked: {blockers}" if blockers else "")
-    if form.callback_id == CallbackId.SLO:
-        target = values.get("target", "").strip().rstrip("%")
-        days = values.get("window", "").strip().rstrip("d")
-        return f"slo {values.get('service', '')} {values.get('sli', '')} {target}% {days}d"
-    return "readiness " + " ".join(values.get(i.id, "") for i in form.inputs)
-
-
-FORMS = {
-    CallbackId.SLO: slo_form,
-    CallbackId.READINESS: readiness_form,
-    CallbackId.CHECKIN: checkin_form,
-}

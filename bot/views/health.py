@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.action_ids import ActionId, button_value
+from bot.doc import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.domain.mentions import person
-from bot.messages import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph, Part
 
 REASONS = ("time", "priorities", "tired", "moved-on", "rather-not-say")
 

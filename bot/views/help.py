@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
+from bot.doc import Bullets, Doc, Heading, Note, Paragraph, Part
 
 
 class Described(Protocol):

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.action_ids import ActionId, button_value
+from bot.doc import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Paragraph, Part
 from bot.domain.coalition import Role
 from bot.domain.mentions import channel
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
-from bot.messages import Actions, Bullets, Button, Divider, Doc, Fields, Heading, Paragraph, Part
 from bot.views.rollout import countdown, coverage, risk_line
 
 MAX_COALITIONS = 5

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.action_ids import ActionId, button_value
+from bot.doc import Actions, Button, Doc, Note, Paragraph
 from bot.domain.coalition import Joining, Membership, Role
 from bot.domain.mentions import channel as channel_link
 from bot.domain.mentions import person
-from bot.messages import Actions, Button, Doc, Note, Paragraph
 
 
 def role_words(member: Membership) -> str:

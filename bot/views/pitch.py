@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from bot.doc import Bullets, Doc, Heading, Note, Paragraph, Part
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.programme import Choice
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
 
 
 class Pain(Protocol):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from bot.doc import Bullets, Doc, Heading, Note, Paragraph, Part
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.rollout import Ownership, Service
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Part
 
 
 def service_saved(name: str, critical: bool, team: str | None) -> Doc:

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from bot.doc import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.programme import StepDef
 from bot.domain.risks import Risk
 from bot.domain.rollout import Deadline, RolloutState, StepMove, StepProgress, days_left
-from bot.messages import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
 
 
 class HistoryEntry(Protocol):

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
+from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 from bot.domain.mentions import person
 from bot.domain.programme import Choice
-from bot.messages import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
 
 
 class Record(Protocol):

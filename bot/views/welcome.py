@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.messages import Bullets, Doc, Heading, Note, Paragraph, Post, ToUser
+from bot.doc import Bullets, Doc, Heading, Note, Paragraph
+from bot.outcome import Post, ToUser
 
 
 def first_contact(installer_id: str) -> Post:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.action_ids import parse_button_value
-from bot.messages import Ephemeral, Outcome, Post
+from bot.outcome import Ephemeral, Outcome, Post
 from bot.slack.deps import SlackDeps
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.render.blocks import blocks, fallback
-from bot.services.asker import Asker
+from bot.services.request import Asker
 from bot.slack.deps import SlackDeps
 
 

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.render.blocks import plain_fallback
 from bot.render.modal import submitted_values
-from bot.services.asker import Asker
+from bot.services.request import Asker
 from bot.slack.deps import SlackDeps
 from bot.slack.listeners.actions import with_reply
 
@@ -35,5 +35,6 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
-        doc = await deps.router.home(context.team_id or "", user)
-        deps.tasks.spawn(deps.messenger.publish_home(user, doc))
+        outcome = await deps.router.home(context.team_id or "", user)
+        if outcome.reply is not None:
+            deps.tasks.spawn(deps.messenger.publish_home(user, outcome.reply))

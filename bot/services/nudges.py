@@ -1,0 +1,222 @@
+"""Composing a nudge: what an outbox row says now, checked against the state at sending time.
+
+One composer per kind, each a use case over the nudge's own workspace's unit of work; a nudge
+whose reason has gone (answered, moved, done) composes to nothing and is not sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.content import Content
+from bot.db.beat_models import Nudge
+from bot.db.models import Coalition
+from bot.db.uow import UnitOfWork
+from bot.doc import Doc
+from bot.domain.mentions import person
+from bot.domain.pulse import Answer, pulse
+from bot.domain.risks import open_risks
+from bot.domain.rollout import RolloutState, figures, progress
+from bot.outcome import Post, ToChannel, ToUser
+from bot.render.chart import Point, progress_png
+from bot.views import beat as views
+from bot.views import health as health_views
+from bot.views.digest import digest
+
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A picture to share after the post."""
+
+    filename: str
+    png: bytes
+    title: str
+
+
+@dataclass(frozen=True)
+class Composed:
+    """The message for a nudge (None: no longer true, so nothing is sent), maybe with a chart."""
+
+    post: Post | None
+    chart: Chart | None = None
+    reason: str = ""
+    trouble: Exception | None = None  # the chart could not be drawn: the post goes without it
+
+
+@dataclass(frozen=True)
+class Nudging:
+    """One nudge being composed, with what its composer reads."""
+
+    uow: UnitOfWork
+    content: Content
+    nudge: Nudge
+    coalition: Coalition
+    now: datetime
+
+    @property
+    def payload(self) -> dict[str, str]:
+        """The values the planner stored with the nudge."""
+        found: dict[str, str] = json.loads(self.nudge.payload or "{}")
+        return found
+
+    def dm(self, doc: Doc) -> Composed:
+        """A tagged DM to the nudge's recipient."""
+        return Composed(Post(ToUser(self.nudge.recipient), doc, f"nudge-{self.nudge.id}"))
+
+    def post(self, doc: Doc) -> Composed:
+        """A tagged post in the coalition's channel."""
+        channel = ToChannel(self.coalition.channel_id)
+        return Composed(Post(channel, doc, f"nudge-{self.nudge.id}"))
+
+
+def _skip(reason: str) -> Composed:
+    return Composed(None, reason=reason)
+
+
+async def compose(
+    uow: UnitOfWork, content: Content, nudge: Nudge, coalition: Coalition, now: datetime
+) -> Composed:
+    """The post for `nudge`, or a reason not to send it any more."""
+    composer = COMPOSERS.get(nudge.kind)
+    if composer is None:
+        return _skip(f"unknown kind {nudge.kind}")
+    return await composer(Nudging(uow, content, nudge, coalition, now))
+
+
+async def _checkin(n: Nudging) -> Composed:
+    rows = await n.uow.checkins.since(n.coalition, n.now - WEEK)
+    if any(r.user_id == n.nudge.recipient and r.slot == n.nudge.slot for r in rows):
+        return _skip("already checked in today")
+    return n.dm(views.checkin_dm(n.coalition.channel_id))
+
+
+async def _reminder(n: Nudging) -> Composed:
+    rows = await n.uow.checkins.since(n.coalition, n.now - 3 * WEEK)
+    mine = [r for r in rows if r.user_id == n.nudge.recipient and r.slot == n.nudge.slot]
+    if not mine or mine[0].answered_at is not None:
+        return _skip("already answered")
+    return n.dm(views.checkin_dm(n.coalition.channel_id, reminder=True))
+
+
+async def _countdown(n: Nudging) -> Composed:
+    deadline = n.coalition.deadline_on
+    if deadline is None or str(deadline) != n.nudge.slot.rsplit("-", 1)[0]:
+        return _skip("the deadline moved")
+    event = n.coalition.deadline_event or ""
+    return n.post(views.countdown_post(int(n.payload["days"]), event, deadline))
+
+
+async def _retro(n: Nudging) -> Composed:
+    return n.post(views.retro_post(n.coalition.deadline_event or "The deadline"))
+
+
+async def _stalled(n: Nudging) -> Composed:
+    payload = n.payload
+    if n.coalition.current_step != payload["step"]:
+        return _skip("the step moved on")
+    step = n.content.programme.step(payload["step"])
+    return n.post(views.stalled_post(step.title, int(payload["weeks"]), step.guide))
+
+
+async def _unsigned(n: Nudging) -> Composed:
+    return n.dm(views.unsigned_dm(n.payload["services"].split(",")))
+
+
+async def _overdue(n: Nudging) -> Composed:
+    number = int(n.nudge.slot.removeprefix("commitment-"))
+    row = await n.uow.commitments.numbered(n.coalition, number)
+    if row is None or row.done_at is not None:
+        return _skip("already done")
+    return n.dm(views.overdue_dm(row.title))
+
+
+async def _workshop(n: Nudging) -> Composed:
+    return n.dm(views.workshop_dm(n.payload["topic"], n.payload["day"]))
+
+
+async def _care(n: Nudging) -> Composed:
+    members = await n.uow.coalitions.active_members(n.coalition)
+    lead = next(
+        (m.user_id for m in members if m.role == "lead" and m.user_id != n.nudge.recipient), None
+    )
+    facts = [f["text"] for f in json.loads(n.payload["facts"])]
+    return n.dm(health_views.care_dm(n.coalition.channel_id, n.payload["level"], facts, lead))
+
+
+async def _lead_note(n: Nudging) -> Composed:
+    facts = [f["text"] for f in json.loads(n.payload["facts"])]
+    return n.dm(health_views.lead_note(n.payload["member"], facts))
+
+
+async def _lead_quiet(n: Nudging) -> Composed:
+    return n.dm(health_views.lead_quiet())
+
+
+async def _concentration(n: Nudging) -> Composed:
+    return n.post(health_views.concentration_post())
+
+
+async def state_of(
+    uow: UnitOfWork, content: Content, coalition: Coalition, now: datetime
+) -> RolloutState:
+    """The coalition's rollout snapshot, read within its own workspace."""
+    members = await uow.coalitions.active_members(coalition)
+    primitives = content.programme.primitives
+    return await uow.rollout.state(coalition, members, now.date(), primitives)
+
+
+async def _digest(n: Nudging) -> Composed:
+    uow, coalition, now = n.uow, n.coalition, n.now
+    state = await state_of(uow, n.content, coalition, now)
+    rows = progress(n.content.programme, state)
+    await uow.planning.plot([(coalition, state.today, figures(rows, state))])
+    history = [e for e in await uow.rollout.history(coalition, limit=50) if e.at >= now - WEEK]
+    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in history]
+    overdue = [
+        f"#{c.id} {c.title} ({person(c.owner)}, due {c.due_on})"
+        for c in await uow.commitments.open(coalition)
+        if c.due_on < state.today
+    ]
+    answers = [
+        Answer(c.answered_at is not None, c.energy, c.hours)
+        for c in await uow.checkins.since(coalition, now - WEEK)
+    ]
+    doc = digest(state, rows, changes, overdue, open_risks(state, now), pulse(answers))
+    composed = n.post(doc)
+    points = [
+        Point(
+            s.day,
+            s.milestones_done / max(s.milestones_total, 1),
+            s.critical_signed / max(s.critical_total, 1),
+        )
+        for s in await uow.planning.points(coalition)
+    ]
+    try:
+        png = progress_png(points, coalition.deadline_on, coalition.deadline_event)
+    except Exception as error:  # a picture must never cost the digest itself
+        return Composed(composed.post, trouble=error)
+    name = f"progress-{coalition.channel_id}-{state.today}.png"
+    return Composed(composed.post, Chart(name, png, "Progress toward the deadline"))
+
+
+Composer = Callable[[Nudging], Awaitable[Composed]]
+COMPOSERS: dict[str, Composer] = {
+    "checkin": _checkin,
+    "checkin-reminder": _reminder,
+    "countdown": _countdown,
+    "retro": _retro,
+    "digest": _digest,
+    "stalled": _stalled,
+    "unsigned-slos": _unsigned,
+    "overdue": _overdue,
+    "workshop": _workshop,
+    "health-dm": _care,
+    "health-lead": _lead_note,
+    "lead-quiet": _lead_quiet,
+    "concentration": _concentration,
+}

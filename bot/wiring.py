@@ -1,0 +1,43 @@
+"""The composition root: builds the content, the database, the router and the due work once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.content import Content, content_directory, load_programme
+from bot.db.uow import Database
+from bot.guide.encoder import load_encoder
+from bot.guide.library import load_library
+from bot.guide.ranking import Guide
+from bot.ports import Messengers
+from bot.router import Router
+from bot.scheduling.due import DueWork
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Programme, library and guide, checked (raises `LibraryError` or `EncoderError`)."""
+    directory = directory or content_directory()
+    library = load_library(directory)
+    return Content(load_programme(directory), library, Guide(library, load_encoder()))
+
+
+@dataclass(frozen=True)
+class Bot:
+    """The parts every front end shares, each built once."""
+
+    content: Content
+    db: Database
+    clock: Clock
+    router: Router
+
+    def due_work(self, messengers: Messengers, worker: str) -> DueWork:
+        """The scheduled work of one replica, sending through `messengers`."""
+        return DueWork(self.db, messengers, self.clock, self.content, worker)
+
+
+def build(database_url: str, clock: Clock, content: Content) -> Bot:
+    """The bot over the database at `database_url`."""
+    db = Database(database_url)
+    return Bot(content, db, clock, Router(db, clock, content))

@@ -1,0 +1,1 @@
+"""Tests of bot/render/ and of escaping where documents become mrkdwn."""
