@@ -17,6 +17,7 @@ from bot.outcome import Prompt
 
 MAX_PROMPTS = 4  # what Slack shows in an assistant thread
 TITLE_CHARS = 60
+MAX_CHOICES = 10  # buttons in one row (Slack allows 25); more: `/sre dm-here` in the channel
 _SLACK_REF = re.compile(r"<[^<>]*>")
 _KIND_PREFIX = re.compile(r"^(failure mode|step \d+):\s*", re.I)
 
@@ -27,6 +28,7 @@ def which_coalition(channels: Sequence[str], question: str) -> Doc:
     Each button carries the question back (Slack holds it, the bot stores nothing), so the
     click answers it without asking again.
     """
+    channels = channels[:MAX_CHOICES]
     listed = tuple(f"{n}. {channel(c)}" for n, c in enumerate(channels, 1))
     carried = without_refs(question)
     buttons = tuple(
