@@ -8,6 +8,7 @@ becomes a short reply that changed nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from bot.db.uow import Database, UnitOfWork
 from bot.doc import Doc, quoted
 from bot.domain.errors import DomainError, UsageError
 from bot.outcome import Outcome, Post, ToChannel
-from bot.services import activity, coaching, home, membership
+from bot.services import activity, coaching, direct, home, membership
 from bot.services.request import Asker, Request
 from bot.views.help import help_doc, usage_doc
 
@@ -92,12 +93,43 @@ class Router:
     ) -> Outcome:
         """Answer an @mention's question in its thread (nothing when `event_id` was handled)."""
         question = _MENTIONS.sub(" ", clean(text)).strip()
+        return await self._in_thread(asker, thread_ts, event_id, coaching.answer, question)
+
+    async def direct(
+        self, asker: Asker, text: str, thread_ts: str, event_id: str | None = None
+    ) -> Outcome:
+        """Answer a DM's question in its thread, for the asker's coalition (`asker.channel_id`
+        is the DM); nothing when `event_id` was handled."""
+        question = _MENTIONS.sub(" ", clean(text)).strip()
+        return await self._in_thread(asker, thread_ts, event_id, direct.ask, question)
+
+    async def prompts(
+        self, asker: Asker, viewing: str | None = None, event_id: str | None = None
+    ) -> Outcome:
+        """Suggested questions for the asker's coalition (none when `event_id` was handled)."""
+        async with self.db.unit_of_work(asker.team_id) as uow:
+            now = self.clock.now()
+            if not await uow.claim_event(event_id, now):
+                return Outcome()
+            outcome = await direct.prompts(self._request(uow, asker, now), viewing)
+            await uow.commit()
+        return outcome
+
+    async def _in_thread(
+        self,
+        asker: Asker,
+        thread_ts: str,
+        event_id: str | None,
+        use_case: Callable[[Request, str], Awaitable[Outcome]],
+        question: str,
+    ) -> Outcome:
+        """The use case's reply as a post in the asker's thread, claimed once per event."""
         async with self.db.unit_of_work(asker.team_id) as uow:
             now = self.clock.now()
             if not await uow.claim_event(event_id, now):
                 return Outcome()
             try:
-                reply = (await coaching.answer(self._request(uow, asker, now), question)).reply
+                reply = (await use_case(self._request(uow, asker, now), question)).reply
             except DomainError as error:
                 reply = Doc.text(error.message)
             # The claim commits before the answer is posted: a reply is never posted twice.

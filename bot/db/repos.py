@@ -110,6 +110,15 @@ class CoalitionRepo:
         )
         return [(c, m) for c, m in await self.session.execute(query)]
 
+    async def choose_dm_home(self, user_id: str, coalition: Coalition) -> None:
+        """Remember that `user_id`'s DMs to the bot are about `coalition` (and no other)."""
+        await self.session.execute(
+            update(Member)
+            .where(Member.team_id == self.team_id, Member.user_id == user_id)
+            .values(dm_home=Member.coalition_id == coalition.id),
+            execution_options={"synchronize_session": False},
+        )
+
     async def lock(self, coalition: Coalition) -> None:
         """Hold the coalition's row until commit, so that membership changes take turns.
 

@@ -18,7 +18,7 @@ from bot.router import Router, error_doc
 from bot.settings import Settings
 from bot.slack.background import BackgroundTasks
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, assistant, commands, events, views
 from bot.slack.messenger import SlackMessenger
 from bot.slack.server import VERIFIED
 
@@ -55,6 +55,7 @@ def build_app(settings: Settings, router: Router) -> tuple[AsyncApp, SlackDeps]:
     # already refused those with a short line of its own (bot/slack/server.py).
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     deps = SlackDeps(router, SlackMessenger(client), BackgroundTasks())
+    app.assistant(assistant.build(deps))  # agent messaging; plain DMs go to events' `message`
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)

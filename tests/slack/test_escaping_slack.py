@@ -92,6 +92,9 @@ async def everything_a_user_can_type(slack: SlackDriver, clock: ManualClock) -> 
         replies += readable(await response.json())
     mention = {"type": "app_mention", "user": "U1", "ts": "1.2", "channel": "C1"}
     await slack.event({**mention, "text": f"<@{BOT_USER_ID}> {HOSTILE}"})
+    dm = {"type": "message", "channel_type": "im", "channel": "D0U1", "user": "U1", "ts": "1.3"}
+    await slack.event({**dm, "text": HOSTILE})  # a question in a DM
+    await slack.event({**dm, "text": HOSTILE, "ts": "1.4", "thread_ts": "1.3"})  # in its thread
     await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "D1"})
     await slack.click(ActionId.SHOW_STATUS, button_value("C1"), user="U2")
     await slack.settle()

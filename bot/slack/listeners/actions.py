@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.action_ids import parse_button_value
-from bot.outcome import Ephemeral, Outcome, Post
+from bot.action_ids import ActionId, parse_button_value
+from bot.outcome import Ephemeral, Outcome, Post, ToChannel
 from bot.slack.deps import SlackDeps
 
 
@@ -37,4 +37,18 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         outcome = await deps.router.click(team, user, action["action_id"], value)
         channel, _ = parse_button_value(value)
         where = (body.get("channel") or {}).get("id") or channel  # a DM's button answers in the DM
+        thread = _thread_of(body)
+        if action["action_id"] == ActionId.DM_HERE and thread and outcome.reply is not None:
+            # The choice of coalition answers the DM's question where it was asked.
+            answer = Post(ToChannel(where, thread), outcome.reply)
+            deps.send_later(Outcome(posts=(answer, *outcome.posts)))
+            return
         deps.send_later(with_reply(outcome, where, user), body.get("trigger_id"))
+
+
+def _thread_of(body: dict[str, Any]) -> str | None:
+    """The thread the clicked message is in (or starts), when Slack says."""
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    thread = message.get("thread_ts") or container.get("thread_ts") or message.get("ts")
+    return str(thread) if thread else None

@@ -1,4 +1,4 @@
-"""Events API listeners: mentions, channel joins and leaves, and messages (metadata only)."""
+"""Events API listeners: mentions, channel joins and leaves, messages (metadata only) and DMs."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ def _is_self(event: dict[str, Any], context: AsyncBoltContext) -> bool:
     return bool(event.get("user")) and event.get("user") == context.bot_user_id
 
 
-def _event_id(body: dict[str, Any]) -> str | None:
+def is_person_speaking(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+    """A plain new message by a person: not a bot's (nor our own), not an edit or other
+    subtype."""
+    return not (
+        event.get("subtype") or event.get("bot_id") or not event.get("user")
+    ) and not _is_self(event, context)
+
+
+def event_id_of(body: dict[str, Any]) -> str | None:
     """The delivery's `event_id`, claimed with the event's effect so Slack's retries count once."""
     event_id = body.get("event_id")
     return str(event_id) if event_id else None
@@ -40,7 +48,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         asker = Asker(team, event["channel"], event.get("user") or "")
         thread = event.get("thread_ts") or event["ts"]
         text = event.get("text") or ""
-        deps.send_later(await deps.router.mention(asker, text, thread, _event_id(body)))
+        deps.send_later(await deps.router.mention(asker, text, thread, event_id_of(body)))
 
     async def channel_change(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, change: str
@@ -50,7 +58,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         team = context.team_id or event.get("team") or ""
         channel, user = event["channel"], event["user"]
         deps.send_later(
-            await deps.router.channel_change(team, channel, user, change, _event_id(body))
+            await deps.router.channel_change(team, channel, user, change, event_id_of(body))
         )
 
     @app.event("member_joined_channel")
@@ -67,13 +75,20 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def message(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        """A channel message counts toward its author's participation; its text is never kept."""
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        """A channel message counts toward its author's participation; a DM to the bot is a
+        question, answered in its thread. The text is never kept."""
+        if not is_person_speaking(event, context):
             return
         team = context.team_id or event.get("team") or ""
+        if event.get("channel_type") == "im":  # not channel activity: health counts none
+            asker = Asker(team, event["channel"], event["user"])
+            thread = event.get("thread_ts") or event["ts"]
+            text = event.get("text") or ""
+            deps.send_later(await deps.router.direct(asker, text, thread, event_id_of(body)))
+            return
         at = _moment(event.get("ts"))
         await deps.router.activity(
-            team, event["channel"], event["user"], "messages", at, _event_id(body)
+            team, event["channel"], event["user"], "messages", at, event_id_of(body)
         )
 
     @app.event("reaction_added")
@@ -87,5 +102,5 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         team = context.team_id or event.get("team") or ""
         at = _moment(event.get("event_ts"))
         await deps.router.activity(
-            team, item["channel"], event["user"], "reactions", at, _event_id(body)
+            team, item["channel"], event["user"], "reactions", at, event_id_of(body)
         )
