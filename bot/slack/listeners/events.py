@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.services.request import Asker
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def _moment(ts: object) -> datetime | None:
@@ -36,22 +36,22 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def mention(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         asker = Asker(team, event["channel"], event.get("user") or "")
         thread = event.get("thread_ts") or event["ts"]
         text = event.get("text") or ""
-        deps.send_later(await deps.router.mention(asker, text, thread, _event_id(body)))
+        outcome = await deps.router.mention(asker, text, thread, _event_id(body))
+        deps.send_later(messenger_of(context), outcome)
 
     async def channel_change(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, change: str
     ) -> None:
         if _is_self(event, context):  # the bot's own joins and leaves are not coalition news
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         channel, user = event["channel"], event["user"]
-        deps.send_later(
-            await deps.router.channel_change(team, channel, user, change, _event_id(body))
-        )
+        outcome = await deps.router.channel_change(team, channel, user, change, _event_id(body))
+        deps.send_later(messenger_of(context), outcome)
 
     @app.event("member_joined_channel")
     async def joined(
@@ -70,7 +70,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         """A channel message counts toward its author's participation; its text is never kept."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         at = _moment(event.get("ts"))
         await deps.router.activity(
             team, event["channel"], event["user"], "messages", at, _event_id(body)
@@ -84,7 +84,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         at = _moment(event.get("event_ts"))
         await deps.router.activity(
             team, item["channel"], event["user"], "reactions", at, _event_id(body)
