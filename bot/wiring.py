@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import Clock
@@ -13,7 +14,7 @@ from bot.guide.library import load_library
 from bot.guide.ranking import Guide
 from bot.ports import Messengers
 from bot.router import Router
-from bot.scheduling.due import DueWork
+from bot.scheduling.due import UNINSTALL_GRACE, DueWork
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -32,9 +33,12 @@ class Bot:
     clock: Clock
     router: Router
 
-    def due_work(self, messengers: Messengers, worker: str) -> DueWork:
-        """The scheduled work of one replica, sending through `messengers`."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker)
+    def due_work(
+        self, messengers: Messengers, worker: str, grace: timedelta = UNINSTALL_GRACE
+    ) -> DueWork:
+        """The scheduled work of one replica, sending through `messengers`; an uninstalled
+        workspace's data is deleted `grace` after the uninstall."""
+        return DueWork(self.db, messengers, self.clock, self.content, worker, grace)
 
 
 def build(database_url: str, clock: Clock, content: Content) -> Bot:

@@ -19,6 +19,7 @@ from bot.db.inserts import changed, insert_missing, upsert
 from bot.db.models import Coalition
 from bot.db.planning_repo import Planning
 from bot.db.scoped import Scoped
+from bot.db.workspace_lifecycle import served
 from bot.domain.beat import Planned
 
 PLANNING = "planning"  # the outbox kind that parks a coalition's planning failure
@@ -93,7 +94,9 @@ class OutboxRepo(Scoped):
         """
         due = (
             select(Nudge.id)
-            .where(Nudge.status == "pending", Nudge.due_at <= now)
+            # A workspace uninstalled or parked meanwhile (its nudges stopped as it happened, but
+            # a replica may have planned one just before): nothing of it is taken.
+            .where(Nudge.status == "pending", Nudge.due_at <= now, served(Nudge.team_id))
             .order_by(Nudge.due_at, Nudge.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
@@ -155,7 +158,9 @@ class OutboxRepo(Scoped):
     async def unsure(self) -> list[Nudge]:
         """Ambiguous nudges that may still be looked up (every workspace)."""
         query = select(Nudge).where(
-            Nudge.status == "ambiguous", or_(Nudge.note.is_(None), Nudge.note != "unverifiable")
+            Nudge.status == "ambiguous",
+            or_(Nudge.note.is_(None), Nudge.note != "unverifiable"),
+            served(Nudge.team_id),
         )
         return list(await self.session.scalars(query))
 

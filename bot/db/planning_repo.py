@@ -21,6 +21,7 @@ from bot.db.inserts import insert_missing
 from bot.db.models import Coalition, Member
 from bot.db.rollout_models import RolloutEvent, ServiceRow, SloRow, Workshop
 from bot.db.scoped import Scoped
+from bot.db.workspace_lifecycle import served
 from bot.domain.beat import Beat, Person
 from bot.domain.cadence import Cadence
 from bot.domain.coalition import Role
@@ -78,8 +79,8 @@ class PlanningRepo(Scoped):
     """The planner's batched reads and writes."""
 
     async def beats(self, now: datetime, only: Coalition | None = None) -> Beats:
-        """Every coalition with active members (or just `only`, in this workspace) as the
-        planner sees it.
+        """Every coalition with active members in a workspace the bot serves (or just `only`,
+        in this workspace) as the planner sees it.
 
         Seven queries whatever the number of coalitions; plain rows, not ORM objects, because
         the planner reads thousands of them every tick and changes none. A coalition whose rows
@@ -87,7 +88,8 @@ class PlanningRepo(Scoped):
         to stop.
         """
         mine: Scope = (lambda column: column == only.id) if only else (lambda column: true())
-        workspace = Coalition.team_id == self.team_id if only else true()
+        # The planner's batch: only the workspaces it serves (not uninstalled, not parked).
+        workspace = Coalition.team_id == self.team_id if only else served(Coalition.team_id)
         coalitions = (
             await self.session.execute(
                 select(Coalition.__table__)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.inserts import changed, insert_if_absent
 from bot.db.models import ChannelMembershipChange, Coalition, Member, Workspace
+from bot.db.workspace_lifecycle import served
 from bot.domain.coalition import Membership, Role
 
 # Built once: every command loads its coalition with this, binding only its values.
@@ -184,8 +185,9 @@ class Coalitions:
         self.session = session
 
     async def every(self) -> list[Coalition]:
-        """Every coalition."""
-        return list(await self.session.scalars(select(Coalition).order_by(Coalition.id)))
+        """Every coalition of the workspaces the bot serves (not uninstalled, not parked)."""
+        query = select(Coalition).where(served(Coalition.team_id)).order_by(Coalition.id)
+        return list(await self.session.scalars(query))
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Coalition]:
         """The coalitions with these ids."""
@@ -206,8 +208,10 @@ class Coalitions:
         return found
 
     async def zones_to_learn(self, limit: int) -> list[Member]:
-        """Members whose time zone the platform has not been asked for yet."""
-        query = select(Member).where(Member.tz_checked.is_(False)).limit(limit)
+        """Members whose time zone the platform has not been asked for yet (of the workspaces
+        the bot serves)."""
+        query = select(Member).where(Member.tz_checked.is_(False), served(Member.team_id))
+        query = query.limit(limit)
         return list(await self.session.scalars(query))
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.action_ids import ActionId, parse_button_value
 from bot.outcome import Ephemeral, Outcome, Post, ToChannel
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def with_reply(outcome: Outcome, channel: str, user: str) -> Outcome:
@@ -29,9 +29,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     """Attach the button listener."""
 
     @app.action(re.compile(r"^sre_"))
-    async def clicked(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def clicked(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
-        team = (body.get("team") or {}).get("id") or ""
+        team = team_of(context, body)
         user = body["user"]["id"]
         value = str(action.get("value") or "")
         outcome = await deps.router.click(team, user, action["action_id"], value)
@@ -41,9 +43,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         if action["action_id"] == ActionId.DM_HERE and thread and outcome.reply is not None:
             # The choice of coalition answers the DM's question where it was asked.
             answer = Post(ToChannel(where, thread), outcome.reply)
-            deps.send_later(Outcome(posts=(answer, *outcome.posts)))
+            deps.send_later(messenger_of(context), Outcome(posts=(answer, *outcome.posts)))
             return
-        deps.send_later(with_reply(outcome, where, user), body.get("trigger_id"))
+        deps.send_later(
+            messenger_of(context), with_reply(outcome, where, user), body.get("trigger_id")
+        )
 
 
 def _thread_of(body: dict[str, Any]) -> str | None:

@@ -20,10 +20,10 @@ from slack_bolt.async_app import AsyncAssistant, AsyncBoltContext
 
 from bot.commands.words import clean
 from bot.outcome import Outcome
-from bot.ports import send_all
+from bot.ports import Messenger, send_all
 from bot.render.mrkdwn import mrkdwn
 from bot.services.request import Asker
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 from bot.slack.listeners.events import event_id_of, is_person_speaking
 from bot.views.direct import thread_title
 
@@ -45,7 +45,7 @@ def build(deps: SlackDeps) -> AsyncAssistant:
 
     async def suggest(body: dict[str, Any], context: AsyncBoltContext, set_prompts: Any) -> None:
         thread = (body.get("event") or {}).get("assistant_thread") or {}
-        team = context.team_id or ""
+        team = team_of(context, body)
         asker = Asker(team, thread.get("channel_id") or "", thread.get("user_id") or "")
         viewing = (thread.get("context") or {}).get("channel_id")
         outcome = await deps.router.prompts(asker, viewing, event_id_of(body))
@@ -76,19 +76,20 @@ def build(deps: SlackDeps) -> AsyncAssistant:
     ) -> None:
         if not is_person_speaking(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         asker = Asker(team, event["channel"], event["user"])
         text = event.get("text") or ""
         looking = deps.tasks.spawn(best_effort(set_status(LOOKING), "setStatus"))
         outcome = await deps.router.direct(asker, text, event["thread_ts"], event_id_of(body))
         title = thread_title(clean(text))
-        deps.tasks.spawn(answer(deps, looking, outcome, set_status, set_title, title))
+        messenger = messenger_of(context)
+        deps.tasks.spawn(answer(messenger, looking, outcome, set_status, set_title, title))
 
     return assistant
 
 
 async def answer(
-    deps: SlackDeps,
+    messenger: Messenger,
     looking: asyncio.Task[Any],
     outcome: Outcome,
     set_status: Any,
@@ -103,4 +104,4 @@ async def answer(
         return
     if title:
         await best_effort(set_title(mrkdwn(title)), "setTitle")
-    await send_all(deps.messenger, outcome.posts)
+    await send_all(messenger, outcome.posts)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.services.request import Asker
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def _moment(ts: object) -> datetime | None:
@@ -44,22 +44,24 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def mention(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         asker = Asker(team, event["channel"], event.get("user") or "")
         thread = event.get("thread_ts") or event["ts"]
         text = event.get("text") or ""
-        deps.send_later(await deps.router.mention(asker, text, thread, event_id_of(body)))
+        outcome = await deps.router.mention(asker, text, thread, event_id_of(body))
+        deps.send_later(messenger_of(context), outcome)
 
     async def channel_change(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, change: str
     ) -> None:
         if _is_self(event, context):  # the bot's own joins and leaves are not coalition news
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         channel, user = event["channel"], event["user"]
-        deps.send_later(
-            await deps.router.channel_change(team, channel, user, change, event_id_of(body))
+        outcome = await deps.router.channel_change(
+            team, channel, user, change, event_id_of(body)
         )
+        deps.send_later(messenger_of(context), outcome)
 
     @app.event("member_joined_channel")
     async def joined(
@@ -79,12 +81,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         question, answered in its thread. The text is never kept."""
         if not is_person_speaking(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         if event.get("channel_type") == "im":  # not channel activity: health counts none
             asker = Asker(team, event["channel"], event["user"])
             thread = event.get("thread_ts") or event["ts"]
             text = event.get("text") or ""
-            deps.send_later(await deps.router.direct(asker, text, thread, event_id_of(body)))
+            outcome = await deps.router.direct(asker, text, thread, event_id_of(body))
+            deps.send_later(messenger_of(context), outcome)
             return
         at = _moment(event.get("ts"))
         await deps.router.activity(
@@ -99,7 +102,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         at = _moment(event.get("event_ts"))
         await deps.router.activity(
             team, item["channel"], event["user"], "reactions", at, event_id_of(body)
