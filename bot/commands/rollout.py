@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.commands.table import Commands, Subcommand, bare, one
 from bot.commands.words import DEADLINE, DECIDED, FREE, day
+from bot.domain.errors import UsageError
 from bot.services import pitch, rollout
 from bot.services.pitch import Pain, PitchDecision
 from bot.services.rollout import NewDeadline
@@ -13,6 +14,12 @@ from bot.services.rollout import NewDeadline
 
 def _target(said: list[str], today: date) -> str | None:
     return said[0] if said else None
+
+
+def _everything(said: list[str], today: date) -> bool:
+    if said and said[0].lower() != "all":
+        raise UsageError("Usage: `/sre history [all]`")
+    return bool(said)
 
 
 def _deadline(said: list[str], today: date) -> NewDeadline:
@@ -44,7 +51,14 @@ SUBCOMMANDS: Commands = (
     Subcommand(
         "done", "<milestone>", "a lead ticks a manual milestone", GROUP, one, rollout.tick, 1, 1
     ),
-    bare("history", "who changed what, when", GROUP, rollout.history),
+    Subcommand(
+        "undo", "<milestone>", "a lead unticks a manual milestone", GROUP, one, rollout.untick,
+        1, 1,
+    ),
+    Subcommand(
+        "history", "[all]", "who changed what, when (the latest 30, or all)", GROUP, _everything,
+        rollout.history, 0, 1,
+    ),
     Subcommand(
         "deadline", "<YYYY-MM-DD> <event name>", "a lead sets the forcing function", GROUP,
         _deadline, rollout.set_deadline, 2, FREE,

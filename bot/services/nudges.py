@@ -16,6 +16,7 @@ from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
 from bot.doc import Doc
+from bot.domain.history import PERSONAL, most_important
 from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
@@ -27,6 +28,7 @@ from bot.views import health as health_views
 from bot.views.digest import digest
 
 WEEK = timedelta(days=7)
+MAX_CHANGES = 8  # the digest's "What changed", weightiest first; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ async def _countdown(n: Nudging) -> Composed:
 
 
 async def _retro(n: Nudging) -> Composed:
+    if await n.uow.rollout.tick(n.coalition, "retro-held"):
+        return _skip("the retro is already held")
     return n.post(views.retro_post(n.coalition.deadline_event or "The deadline"))
 
 
@@ -175,8 +179,10 @@ async def _digest(n: Nudging) -> Composed:
     state = await state_of(uow, n.content, coalition, now)
     rows = progress(n.content.programme, state)
     await uow.planning.plot([(coalition, state.today, figures(rows, state))])
-    history = [e for e in await uow.rollout.history(coalition, limit=50) if e.at >= now - WEEK]
-    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in history]
+    history, _ = await uow.rollout.history(coalition, limit=200)
+    recent = [e for e in history if e.at >= now - WEEK and e.action not in PERSONAL]
+    week, left_out = most_important(recent, MAX_CHANGES)
+    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in week]
     overdue = [
         f"#{c.id} {c.title} ({person(c.owner)}, due {c.due_on})"
         for c in await uow.commitments.open(coalition)
@@ -186,7 +192,7 @@ async def _digest(n: Nudging) -> Composed:
         Answer(c.answered_at is not None, c.energy, c.hours)
         for c in await uow.checkins.since(coalition, now - WEEK)
     ]
-    doc = digest(state, rows, changes, overdue, open_risks(state, now), pulse(answers))
+    doc = digest(state, rows, changes, left_out, overdue, open_risks(state, now), pulse(answers))
     composed = n.post(doc)
     points = [
         Point(

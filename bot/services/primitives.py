@@ -62,6 +62,15 @@ class NewWorkshop:
     attendees: tuple[str, ...]
 
 
+def record(req: Request, loaded: Loaded, action: str, detail: str) -> None:
+    """Keep a change in the coalition's history, by the asker, now."""
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, action, detail, req.now)
+
+
+def _service_words(name: str, critical: bool, team: str | None) -> str:
+    return f"{name} ({'critical' if critical else 'not critical'}, team {team or 'not named'})"
+
+
 def check_service_name(name: str) -> str:
     """A service name as typed, or a usage error."""
     if not SERVICE_NAME.match(name):
@@ -93,9 +102,14 @@ async def add_service(req: Request, new: NewService) -> Outcome:
             added_at=req.now,
         )
         req.uow.rollout.add(service)
+        record(req, loaded, "service", f"added {_service_words(new.name, new.critical, new.team)}")
     else:
+        before = (service.critical, service.owner_team)
         service.critical = new.critical
         service.owner_team = new.team or service.owner_team
+        if (service.critical, service.owner_team) != before:
+            words = _service_words(service.name, service.critical, service.owner_team)
+            record(req, loaded, "service", f"changed {words}")
     return Outcome(reply=views.service_saved(service.name, new.critical, service.owner_team))
 
 
@@ -111,12 +125,16 @@ async def define_slo(req: Request, new: NewSlo | None) -> Outcome:
     loaded.member(req.asker.user_id)
     service = await _service(req, loaded, new.service)
     rows = [r for r in await req.uow.rollout.slos_of(service) if r.sli.lower() == sli.lower()]
+    said = f"{service.name} {sli} {views.percent(new.target)} over {new.window_days}d"
     if rows:
         slo = rows[0]
+        was = f"{views.percent(slo.target)} over {slo.window_days}d"
+        record(req, loaded, "slo", f"changed {said} (was {was}; needs a new sign-off)")
         slo.target, slo.window_days = new.target, new.window_days
         slo.defined_by, slo.defined_at = req.asker.user_id, req.now
         slo.signed_off_by, slo.signed_off_at = None, None
     else:
+        record(req, loaded, "slo", f"defined {said}")
         req.uow.rollout.add(
             SloRow(
                 team_id=req.uow.team_id,
@@ -195,6 +213,8 @@ async def workshop(req: Request, new: NewWorkshop) -> Outcome:
             added_by=req.asker.user_id,
         )
     )
+    covered = f" for {', '.join(names)}" if names else ""
+    record(req, loaded, "workshop", f"{new.topic} on {new.day}{covered}")
     doc = views.workshop_saved(new.day, new.topic, names, list(new.attendees))
     return Outcome(reply=doc, public=True)
 

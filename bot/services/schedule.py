@@ -52,7 +52,8 @@ async def schedule(req: Request, change: Rhythm | None) -> Outcome:
         failed=counts.get("failed", 0),
         troubles=tuple(_trouble(n) for n in shown),
     )
-    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken)
+    later = max(len(upcoming) - SHOWN, 0)
+    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken, later)
     return Outcome(reply=doc)
 
 

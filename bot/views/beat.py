@@ -204,8 +204,10 @@ def schedule(
     outbox: Outbox,
     settings: str,
     broken: str | None = None,
+    later: int = 0,
 ) -> Doc:
-    """What will be sent next and when, the coalition's rhythm, and what did not go out."""
+    """What will be sent next and when, the coalition's rhythm, and what did not go out;
+    `later` more are planned in the two weeks than are shown."""
     parts: list[Part] = [Heading("Schedule")]
     lines = tuple(f"{when:%a %Y-%m-%d %H:%M} UTC: {kind} to {who}" for when, kind, who in upcoming)
     if broken is not None:
@@ -217,7 +219,8 @@ def schedule(
             )
         )
     elif lines:
-        parts.append(Bullets(lines))
+        tail = (f"…and {later} more in the next two weeks",) if later else ()
+        parts.append(Bullets(lines + tail))
     else:
         parts.append(Paragraph("Nothing planned in the next two weeks."))
     parts.append(Paragraph(f"*Rhythm*: {settings}"))

@@ -8,7 +8,7 @@ from bot.doc import Bullets, Doc, Fields, Heading, Note, Paragraph, Part
 from bot.domain.pulse import Pulse
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
-from bot.views.rollout import countdown, coverage, risk_line
+from bot.views.rollout import countdown, coverage, more, risk_line, step_count
 
 MAX_LINES = 8
 
@@ -28,11 +28,13 @@ def digest(
     state: RolloutState,
     rows: Sequence[StepProgress],
     changes: Sequence[str],
+    left_out: int,
     overdue: Sequence[str],
     risks: Sequence[Risk],
     pulse: Pulse,
 ) -> Doc:
-    """The weekly digest: totals only, never a person's energy or hours."""
+    """The weekly digest: totals only, never a person's energy or hours. `changes` are the
+    week's weightiest changes, `left_out` how many lighter ones are not shown."""
     parts: list[Part] = [
         Heading("Weekly SRE rollout digest"),
         Fields(
@@ -45,15 +47,15 @@ def digest(
         Paragraph("*Progress per step*"),
         Bullets(
             tuple(
-                f"{r.step.title}: {len(r.done)}/{len(r.done) + len(r.open)} ({r.status})"
+                f"{r.step.title}: {step_count(r)}"
+                + ("" if r.status == "skipped" else f" ({r.status})")
                 for r in rows
             )
         ),
     ]
     parts.append(Paragraph("*What changed this week*"))
-    parts.append(
-        Bullets(tuple(changes[-MAX_LINES:])) if changes else Paragraph("Nothing recorded.")
-    )
+    shown = tuple(changes) + ((more(left_out, "`/sre history all`"),) if left_out else ())
+    parts.append(Bullets(shown) if changes else Paragraph("Nothing recorded."))
     if overdue:
         parts += [Paragraph(f"*Overdue* ({len(overdue)})"), Bullets(tuple(overdue[:MAX_LINES]))]
     if risks:
