@@ -66,7 +66,7 @@ def _away(said: list[str], today: date) -> Vacation | None:
     start, rest = leading_day(said, VACATION, today)
     if not rest:
         raise UsageError(usage)
-    return Vacation(start, day(" ".join(rest), VACATION_END, today))
+    return Vacation(start, day(" ".join(rest), VACATION_END, today, seen_from=start))
 
 
 def _hours(said: list[str], today: date) -> Hours:

@@ -196,8 +196,10 @@ def _natural(phrase: str, today: date) -> date | None:
     return found.date() if isinstance(found, datetime) else None
 
 
-def day(word: str, allowed: DateRange, today: date) -> date:
-    """A date inside `allowed` around `today`, as ISO or as people say it, or a usage error."""
+def day(word: str, allowed: DateRange, today: date, seen_from: date | None = None) -> date:
+    """A date inside `allowed` around `today`, as ISO or as people say it (seen from
+    `seen_from`, default today: a vacation's end `next friday` follows its start), or a usage
+    error."""
     parts = word.split()
     found = None
     if _ISO_DAY.fullmatch(word):
@@ -206,7 +208,7 @@ def day(word: str, allowed: DateRange, today: date) -> date:
         except ValueError:
             found = None
     elif parts and _said_as_date(parts):
-        found = _natural(" ".join(parts), today)
+        found = _natural(" ".join(parts), seen_from or today)
     if found is None:
         raise UsageError(f"`{quoted(word[:24])}` is not a date; {DATE_HINT}.")
     first, last = allowed.bounds(today)

@@ -13,6 +13,7 @@ from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
 from bot.domain.errors import UsageError
 from bot.domain.health import SIGNALS, concentration
 from bot.domain.leaving import REASONS, reason_for
+from bot.domain.nearest import did_you_mean
 from bot.domain.pulse import MIN_FOR_AVERAGES
 from bot.outcome import Outcome, Post, ToUser
 from bot.services.loading import load
@@ -93,7 +94,8 @@ async def opt_in(req: Request, signal: str) -> Outcome:
 
 async def _toggle(req: Request, signal: str, on: bool) -> Outcome:
     if signal not in TOGGLES:
-        raise UsageError(f"`{signal[:24]}` is not a signal. Signals: {', '.join(TOGGLES)}.")
+        hint = did_you_mean(signal, TOGGLES)
+        raise UsageError(f"`{signal[:24]}` is not a signal.{hint} Signals: {', '.join(TOGGLES)}.")
     loaded = await load(req)
     row = loaded.row(req.asker.user_id)
     if signal == "after-hours":
@@ -220,7 +222,8 @@ async def ask_lead(req: Request) -> Outcome:
 async def offer(req: Request, kind: str) -> Outcome:
     """The practical next step behind each offer in the private check."""
     if kind not in OFFERS:
-        raise UsageError("Usage: `/sre offer hand-off|move-dates|pair`.")
+        hint = did_you_mean(kind, OFFERS, "/sre offer {}")
+        raise UsageError(f"Usage: `/sre offer hand-off|move-dates|pair`.{hint}")
     return Outcome(reply=Doc.text(OFFERS[kind]))
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.commands import BY_NAME, COMMANDS
-from bot.commands.beat import _hours, _promise
+from bot.commands.beat import _away, _hours, _promise
 from bot.commands.primitives import _slo, _workshop
 from bot.commands.words import (
     COMMITMENT,
@@ -243,3 +245,23 @@ def test_plurals() -> None:
     assert [counted(n, "week") for n in (0, 1, 2)] == ["0 weeks", "1 week", "2 weeks"]
     assert counted(1, "entry", "entries") == "1 entry"
     assert counted(3, "entry", "entries") == "3 entries"
+
+
+_PIECES = ["in", "next", "this", "on", "a", "day", "weeks", "month", "friday", "dec", "8th", "999"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "0", "31", "feb", "years", "today"]), max_size=4))
+def test_any_date_shaped_words_give_a_date_in_range_or_a_usage_error(pieces: list[str]) -> None:
+    try:
+        found = day(" ".join(pieces), COMMITMENT, TODAY)
+    except UsageError:
+        return
+    first, last = COMMITMENT.bounds(TODAY)
+    assert first <= found <= last
+
+
+def test_a_vacations_end_is_seen_from_its_start() -> None:
+    away = _away(words("next monday next friday"), TODAY)
+    assert away is not None
+    assert (away.first, away.last) == (date(2026, 3, 9), date(2026, 3, 13))

@@ -56,6 +56,8 @@ async def test_a_workshop_topic_may_say_for(router: Router, db: Database) -> Non
         ("workshop 2026-03-08 retries for chekout", "Did you mean `checkout`?"),
         ("slo chekout availability 99.5 4w", "Did you mean `checkout`?"),
         ("help bet", "Did you mean `/sre help beat`?"),
+        ("optout enregy", "Did you mean `energy`?"),
+        ("offer handoff", "Did you mean `/sre offer hand-off`?"),
     ],
 )
 async def test_typos_hear_the_closest_word_privately_and_store_nothing(
