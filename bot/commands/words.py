@@ -196,6 +196,12 @@ def _natural(phrase: str, today: date) -> date | None:
     return found.date() if isinstance(found, datetime) else None
 
 
+def warm_dates() -> None:
+    """Load the date library's data now: its first use takes seconds, and Slack waits for an
+    answer to a slash command 3 seconds at most."""
+    _natural("tomorrow", date(2000, 1, 1))
+
+
 def day(word: str, allowed: DateRange, today: date, seen_from: date | None = None) -> date:
     """A date inside `allowed` around `today`, as ISO or as people say it (seen from
     `seen_from`, default today: a vacation's end `next friday` follows its start), or a usage
