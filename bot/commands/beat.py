@@ -15,6 +15,7 @@ from bot.commands.words import (
     day,
     hours,
     is_mention,
+    leading_day,
     user_id,
     whole,
 )  # fmt: skip
@@ -59,20 +60,30 @@ def _snooze(said: list[str], today: date) -> int | None:
 def _away(said: list[str], today: date) -> Vacation | None:
     if said[0].lower() == "off":
         return None
-    if len(said) != 2:
-        raise UsageError("Usage: `/sre away <YYYY-MM-DD> <YYYY-MM-DD>` or `/sre away off`.")
-    return Vacation(day(said[0], VACATION, today), day(said[1], VACATION_END, today))
+    usage = (
+        "Usage: `/sre away <from> <to>` (dates like 2026-12-21 or next monday) or `/sre away off`."
+    )
+    start, rest = leading_day(said, VACATION, today)
+    if not rest:
+        raise UsageError(usage)
+    return Vacation(start, day(" ".join(rest), VACATION_END, today, seen_from=start))
 
 
 def _hours(said: list[str], today: date) -> Hours:
-    hours(said[0])  # ASCII digits only, before the service reads the span
-    return Hours(said[0], said[1] if len(said) > 1 else None)
+    span = hours(said[0])  # ASCII digits only; `9am-5pm` and `09:00-17:00` alike
+    return Hours(f"{span.start:%H:%M}-{span.end:%H:%M}", said[1] if len(said) > 1 else None)
 
 
 def _promise(said: list[str], today: date) -> Promise:
-    owner = user_id(said[-1]) if is_mention(said[-1]) else None
-    title = said[1:-1] if owner else said[1:]
-    return Promise(day(said[0], COMMITMENT, today), " ".join(title), owner)
+    due, rest = leading_day(said, COMMITMENT, today)
+    owner = user_id(rest[-1]) if rest and is_mention(rest[-1]) else None
+    title = rest[:-1] if owner else rest
+    if not title:
+        raise UsageError(
+            "Usage: `/sre commit <date> <what> [@owner]`, "
+            "e.g. `/sre commit next friday draft the SLO doc`."
+        )
+    return Promise(due, " ".join(title), owner)
 
 
 def _number(said: list[str], today: date) -> int:
@@ -101,7 +112,7 @@ SUBCOMMANDS: Commands = (
         "answer your check-in (no words: a form)", GROUP, _checkin, checkins.check_in, 0, FREE,
     ),
     Subcommand(
-        "commit", "<YYYY-MM-DD> <what> [@owner]", "commit to something by a date", GROUP,
+        "commit", "<date> <what> [@owner]", "commit to something by a date", GROUP,
         _promise, commitments.commit, 2, FREE,
     ),
     bare("commitments", "open commitments, overdue first", GROUP, commitments.commitments),
@@ -116,7 +127,7 @@ SUBCOMMANDS: Commands = (
     ),
     Subcommand(
         "away", "<from> <to> | off", "your vacation: no messages", GROUP, _away,
-        availability.away, 1, 2,
+        availability.away, 1, 6,
     ),
     Subcommand(
         "hours", "<9-17> [time zone]", "when I may message you", GROUP, _hours,

@@ -147,6 +147,15 @@ class RolloutRepo(Scoped):
         """A service by name (case-insensitive)."""
         return await self._first(ServiceRow, coalition, func.lower(ServiceRow.name) == name.lower())
 
+    async def service_names(self, coalition: Coalition) -> list[str]:
+        """The names of the coalition's services, in the order they were added."""
+        query = (
+            select(ServiceRow.name)
+            .where(ServiceRow.team_id == self.team_id, ServiceRow.coalition_id == coalition.id)
+            .order_by(ServiceRow.id)
+        )
+        return list(await self.session.scalars(query))
+
     async def slos_of(self, service: ServiceRow) -> list[SloRow]:
         """The SLOs of a service."""
         query = (

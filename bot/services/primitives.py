@@ -10,14 +10,17 @@ from bot.db.rollout_models import PrimitiveOwner, ServiceRow, SloRow, Workshop
 from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
+from bot.domain.nearest import closest
 from bot.domain.programme import pick
 from bot.outcome import Outcome, Post, ToUser
 from bot.services.loading import Loaded, load, rollout_state
 from bot.services.request import Request
+from bot.views import listings
 from bot.views import primitives as views
 from bot.views.forms import slo_form
 
-SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Words of letters, digits, . _ - with single spaces between (typed in quotes), 64 at most.
+SERVICE_NAME = re.compile(r"^(?=.{1,64}$)[A-Za-z0-9][A-Za-z0-9._-]*(?: [A-Za-z0-9._-]+)*$")
 MAX_SLI = 120
 SLO_HINT = (
     "Usage: `/sre slo <service> <sli> <target%> <window>`, e.g. "
@@ -74,13 +77,19 @@ def _service_words(name: str, critical: bool, team: str | None) -> str:
 def check_service_name(name: str) -> str:
     """A service name as typed, or a usage error."""
     if not SERVICE_NAME.match(name):
-        raise UsageError(f"`{name[:24]}` is not a service name: letters, digits, . _ - (max 64).")
+        raise UsageError(
+            f"`{name[:24]}` is not a service name: letters, digits, . _ - (max 64); "
+            'quote a name with spaces: `/sre service "payment gateway"`.'
+        )
     return name
 
 
 async def _service(req: Request, loaded: Loaded, name: str) -> ServiceRow:
     service = await req.uow.rollout.service(loaded.coalition, name)
     if service is None:
+        near = closest(name, await req.uow.rollout.service_names(loaded.coalition))
+        if near is not None:
+            raise UsageError(f"No service `{name[:24]}`. Did you mean `{near}`?")
         hint = f"/sre service {name[:24]} critical"
         raise UsageError(f"No service `{name[:24]}` yet: add it with `{hint}`.")
     return service
@@ -224,3 +233,18 @@ async def service_list(req: Request) -> Outcome:
     loaded = await load(req)
     state = await rollout_state(req, loaded)
     return Outcome(reply=views.services(state.services, state.ownerships))
+
+
+async def workshop_list(req: Request) -> Outcome:
+    """The coalition's workshops, planned and held (only the asker sees the list)."""
+    loaded = await load(req)
+    lines = [
+        listings.WorkshopLine(
+            w.held_on,
+            w.topic,
+            tuple(filter(None, w.services.split(","))),
+            len(list(filter(None, w.attendees.split(",")))),
+        )
+        for w in await req.uow.rollout.workshops(loaded.coalition)
+    ]
+    return Outcome(reply=listings.workshops(lines, req.now.date()))

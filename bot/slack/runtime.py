@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
+from bot.commands.words import warm_dates
 from bot.content import Content
 from bot.db.uow import Database
 from bot.scheduling.timer import start_timer
@@ -40,6 +41,7 @@ async def _stopped() -> None:
 
 async def serve(settings: Settings, content: Content) -> int:
     """Run until stopped; returns the process exit code."""
+    warm_dates()
     bot = build(settings.database_url, SystemClock(), content)
     db = bot.db
     app, deps = build_app(settings, bot.router)
