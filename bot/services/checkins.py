@@ -42,12 +42,14 @@ async def check_in(req: Request, answer: Answer | None) -> Outcome:
     loaded = await load(req)
     user = req.asker.user_id
     me = loaded.row(user)
-    row = await req.uow.checkins.open_for(loaded.coalition, user)
-    if row is None:
-        slot = local_day(req.now, me.tz or loaded.coalition.tz).isoformat()
-        row = req.uow.checkins.ask(loaded.coalition, user, slot, req.now)
-    row.answered_at, row.missed = req.now, False
-    row.nothing_new = answer.energy is None
-    row.energy, row.hours = answer.energy, answer.hours
-    row.progress, row.blockers = answer.progress or None, answer.blockers or None
-    return Outcome(reply=views.checked_in(answer.energy))
+    asked = await req.uow.checkins.open_for(loaded.coalition, user)
+    slot = asked.slot if asked else local_day(req.now, me.tz or loaded.coalition.tz).isoformat()
+    values = {
+        "nothing_new": answer.energy is None,
+        "energy": answer.energy,
+        "hours": answer.hours,
+        "progress": answer.progress or None,
+        "blockers": answer.blockers or None,
+    }
+    updated = await req.uow.checkins.answer(loaded.coalition, user, slot, req.now, values)
+    return Outcome(reply=views.checked_in(answer.energy, updated))

@@ -16,6 +16,7 @@ from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
 from bot.doc import Doc
+from bot.domain.hours import local_day
 from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
@@ -107,8 +108,12 @@ async def _countdown(n: Nudging) -> Composed:
     deadline = n.coalition.deadline_on
     if deadline is None or str(deadline) != n.nudge.slot.rsplit("-", 1)[0]:
         return _skip("the deadline moved")
+    # Counted on the day it goes out: a countdown deferred past a weekend says what is true then.
+    days = (deadline - local_day(n.now, n.coalition.tz)).days
+    if days < 0:
+        return _skip("the deadline has passed")
     event = n.coalition.deadline_event or ""
-    return n.post(views.countdown_post(int(n.payload["days"]), event, deadline))
+    return n.post(views.countdown_post(days, event, deadline))
 
 
 async def _retro(n: Nudging) -> Composed:

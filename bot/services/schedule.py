@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.planning_repo import Beats, cadence
-from bot.doc import Doc
+from bot.doc import Doc, counted
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.coalition import Role
@@ -85,7 +85,8 @@ def _rhythm(coalition: Coalition) -> str:
         c, day = cadence(coalition), WEEKDAYS[coalition.checkin_day]
         text = (
             f"weekly check-ins on {day.title()}, twice a week inside "
-            f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
+            f"{counted(c.near_weeks, 'week')} of the deadline, daily inside "
+            f"{counted(c.final_weeks, 'week')}; digest on "
             f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {coalition.tz}"
         )
     except (DomainError, IndexError, TypeError):  # stored out of range; a lead can set it again

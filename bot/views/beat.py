@@ -8,7 +8,18 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
-from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
+from bot.doc import (
+    Actions,
+    Bullets,
+    Button,
+    Doc,
+    Heading,
+    Hint,
+    Note,
+    Paragraph,
+    Part,
+    counted,
+)
 from bot.domain.mentions import person
 
 
@@ -35,19 +46,18 @@ def checkin_dm(channel: str, reminder: bool = False) -> Doc:
                     Button("Nothing new", ActionId.NOTHING_NEW, button_value(channel, "nothing")),
                 )
             ),
-            Note(
-                "Energy and hours stay private: the channel only ever sees totals. "
-                "In a terminal: `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`."
-            ),
+            Note("Energy and hours stay private: the channel only ever sees totals."),
+            Hint("In a terminal: `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`."),
         ),
     )
 
 
-def checked_in(energy: int | None) -> Doc:
-    """Thanks for a check-in, with a kind word when energy is low."""
+def checked_in(energy: int | None, updated: bool = False) -> Doc:
+    """Thanks for a check-in (or for updating the day's), with a kind word when energy is low."""
     if energy is None:
-        return Doc.text("Thanks, noted as nothing new. Quiet weeks are fine.")
-    text = "Thanks for checking in."
+        first = "Updated today's check-in: noted" if updated else "Thanks, noted"
+        return Doc.text(f"{first} as nothing new. Quiet weeks are fine.")
+    text = "Updated today's check-in." if updated else "Thanks for checking in."
     if energy <= 2:
         text += (
             " Energy sounds low. If you want to hand something off or move a date, say so "
@@ -101,13 +111,15 @@ def commitment_list(rows: Sequence[CommitmentLike], today: date) -> Doc:
 
 
 def countdown_post(days: int, event: str, deadline: date) -> Doc:
-    """A countdown post in the channel."""
+    """A countdown post in the channel, `days` counted on the day it is sent."""
     when = (
-        "Tomorrow"
+        "Today"
+        if days == 0
+        else "Tomorrow"
         if days == 1
-        else f"{days // 7} weeks to go"
+        else f"{counted(days // 7, 'week')} to go"
         if days % 7 == 0
-        else f"{days} days to go"
+        else f"{counted(days, 'day')} to go"
     )
     text = f"*{when}*: {event} on {deadline}. `/sre status` shows what is still open."
     return Doc.text(text)
@@ -130,7 +142,7 @@ def retro_post(event: str) -> Doc:
 def stalled_post(step_title: str, weeks: int, guide: str) -> Doc:
     """A step that has not moved for weeks, with the guidance that helps."""
     text = (
-        f"The coalition has been on *{step_title}* for {weeks} weeks. Stalls happen; "
+        f"The coalition has been on *{step_title}* for {counted(weeks, 'week')}. Stalls happen; "
         "pick the smallest open milestone and name one person for it this week."
     )
     return Doc(fallback=text, parts=(Paragraph(text), Note(f"Guidance: `/sre guide {guide}`")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.doc import Bullets, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Bullets, Doc, Fields, Heading, Note, Paragraph, Part, counted
 from bot.domain.pulse import Pulse
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
@@ -16,9 +16,9 @@ MAX_LINES = 8
 def _pulse_line(p: Pulse) -> str:
     if p.asked == 0:
         return "no check-ins asked this week"
-    text = f"{p.answered} of {p.asked} check-ins answered"
+    text = f"{p.answered} of {counted(p.asked, 'check-in')} answered"
     if p.energy is not None and p.hours is not None:
-        text += f"; average energy {p.energy}/5, {p.hours} hours each"
+        text += f"; average energy {p.energy}/5, {p.hours:g} hours each"
     else:
         text += " (averages appear with five or more answers)"
     return text
