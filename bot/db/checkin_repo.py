@@ -9,8 +9,10 @@ from sqlalchemy import select, update
 
 from bot.db.beat_models import CheckIn, Commitment
 from bot.db.inserts import changed, insert_if_absent, upsert
-from bot.db.models import Coalition
+from bot.db.models import Coalition, Member
+from bot.db.planning_repo import BLOCKER_MEMORY
 from bot.db.scoped import Scoped
+from bot.domain.beat import Blocker, open_blockers
 
 
 class CheckinRepo(Scoped):
@@ -50,6 +52,24 @@ class CheckinRepo(Scoped):
     async def of(self, coalition: Coalition) -> list[CheckIn]:
         """Every check-in of the coalition."""
         return await self._rows(CheckIn, coalition)
+
+    async def blockers(self, coalition: Coalition, now: datetime) -> list[Blocker]:
+        """The coalition's open blockers (of members still in it), as the planner sees them."""
+        rows = await self.session.execute(
+            select(CheckIn.id, CheckIn.user_id, CheckIn.answered_at, CheckIn.blockers)
+            .join(
+                Member,
+                (Member.coalition_id == CheckIn.coalition_id) & (Member.user_id == CheckIn.user_id),
+            )
+            .where(
+                CheckIn.team_id == self.team_id,
+                CheckIn.coalition_id == coalition.id,
+                CheckIn.answered_at >= now - BLOCKER_MEMORY,
+                CheckIn.nothing_new.is_(False),
+                Member.left_at.is_(None),
+            )
+        )
+        return open_blockers((r.id, r.user_id, r.answered_at, r.blockers) for r in rows)
 
     async def since(self, coalition: Coalition, since: datetime) -> list[CheckIn]:
         """Check-ins asked of the coalition since `since`."""

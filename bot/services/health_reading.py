@@ -22,7 +22,7 @@ from bot.db.models import Coalition, Member
 from bot.db.outbox_repo import Owed
 from bot.db.uow import UnitOfWork
 from bot.domain import health
-from bot.domain.beat import Planned
+from bot.domain.beat import Planned, is_asked
 from bot.domain.calendar import four_weeks, iso_week, monday_of
 from bot.domain.coalition import Role
 from bot.domain.hours import at_local, local_day
@@ -69,10 +69,11 @@ def _read_member(
         assessed_at=now,
     )
     planned = []
-    if actions.dm:
+    asked = is_asked(member.role, member.checkins)  # a PM or sponsor is no volunteer to care for
+    if actions.dm and asked:
         payload = {"level": actions.dm, "facts": facts_json}
         planned.append(Planned("health-dm", member.user_id, week, now, payload))
-    if actions.lead_note:
+    if actions.lead_note and asked:
         load = json.dumps([asdict(f) for f in health.load_facts(reading.facts)])
         leads = [
             m.user_id for m in facts.members if m.role == Role.LEAD and m.user_id != member.user_id

@@ -15,8 +15,9 @@ from bot.domain.coalition import Role
 from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.domain.mentions import person
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Post, ToChannel
 from bot.services.loading import load
+from bot.services.nudges import digest_doc
 from bot.services.request import Request
 from bot.views import beat as views
 
@@ -52,7 +53,9 @@ async def schedule(req: Request, change: Rhythm | None) -> Outcome:
         failed=counts.get("failed", 0),
         troubles=tuple(_trouble(n) for n in shown),
     )
-    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken)
+    me = next((m for m in loaded.rows if m.user_id == req.asker.user_id), None)
+    tz = (me.tz if me else None) or coalition.tz  # each moment in the reader's own zone
+    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken, tz)
     return Outcome(reply=doc)
 
 
@@ -142,3 +145,16 @@ async def _mute(req: Request, on: bool) -> Outcome:
     )
     text = "Muted: I send no nudges here until `/sre unmute`." if on else "Unmuted."
     return Outcome(reply=Doc.text(text), public=True)
+
+
+async def digest_now(req: Request) -> Outcome:
+    """A lead posts the weekly digest to the channel now (the Monday one still comes)."""
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "post the digest")
+    coalition = loaded.coalition
+    doc = await digest_doc(req.uow, req.content, coalition, req.now)
+    post = Post(ToChannel(coalition.channel_id), doc)
+    reply = Doc.text(
+        "Posted the weekly digest in the channel; its chart comes with the scheduled one."
+    )
+    return Outcome(reply=reply, posts=(post,))

@@ -24,6 +24,27 @@ def _pulse_line(p: Pulse) -> str:
     return text
 
 
+def _blockers_line(count: int) -> str:
+    if not count:
+        return "none"
+    return f"{counted(count, 'member')} blocked (the leads have the details)"
+
+
+def _steps(rows: Sequence[StepProgress], moved: bool) -> list[Part]:
+    if not moved:
+        active = next((r for r in rows if r.status == "active"), None)
+        where = f"; now on *{active.step.title}*" if active else ""
+        done = sum(len(r.done) for r in rows)
+        total = sum(len(r.done) + len(r.open) for r in rows)
+        return [
+            Paragraph(f"*Progress*: no change since last week ({done}/{total} milestones{where}).")
+        ]
+    lines = tuple(
+        f"{r.step.title}: {len(r.done)}/{len(r.done) + len(r.open)} ({r.status})" for r in rows
+    )
+    return [Paragraph("*Progress per step*"), Bullets(lines)]
+
+
 def digest(
     state: RolloutState,
     rows: Sequence[StepProgress],
@@ -31,8 +52,11 @@ def digest(
     overdue: Sequence[str],
     risks: Sequence[Risk],
     pulse: Pulse,
+    blockers: int = 0,
+    moved: bool = True,
 ) -> Doc:
-    """The weekly digest: totals only, never a person's energy or hours."""
+    """The weekly digest: totals only, never a person's energy or hours; the steps in full
+    only when they `moved` this week (else one line), and the count of open blockers."""
     parts: list[Part] = [
         Heading("Weekly SRE rollout digest"),
         Fields(
@@ -40,15 +64,10 @@ def digest(
                 ("Deadline", countdown(state.deadline, state.today)),
                 ("Critical services", coverage(state)),
                 ("Pulse", _pulse_line(pulse)),
+                ("Open blockers", _blockers_line(blockers)),
             )
         ),
-        Paragraph("*Progress per step*"),
-        Bullets(
-            tuple(
-                f"{r.step.title}: {len(r.done)}/{len(r.done) + len(r.open)} ({r.status})"
-                for r in rows
-            )
-        ),
+        *_steps(rows, moved),
     ]
     parts.append(Paragraph("*What changed this week*"))
     parts.append(
