@@ -113,7 +113,7 @@ def _commitments(axes: Any, due: Sequence[tuple[date, bool]]) -> None:
         height = stacked.get(day, 0)
         stacked[day] = height + 1
         marks[late][0].append(_day(day))
-        marks[late][1].append(3 + 4 * height)
+        marks[late][1].append(5 + 5 * height)
     if marks[False][0]:
         axes.scatter(*marks[False], marker="^", s=28, facecolors="none", edgecolors=PACE,
                      label="Open commitment (due date)")  # fmt: skip

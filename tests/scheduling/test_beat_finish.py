@@ -14,7 +14,15 @@ from bot.db.uow import Database
 from bot.render.blocks import blocks
 from bot.router import Router
 from bot.scheduling.due import DueWork
-from tests.builders import CHANNEL, asker, due_work, make_router, reply_text, three_members
+from tests.builders import (
+    CHANNEL,
+    asker,
+    doc_text,
+    due_work,
+    make_router,
+    reply_text,
+    three_members,
+)
 from tests.transcript import Transcript
 
 
@@ -129,3 +137,16 @@ async def test_a_days_chart_point_is_where_the_day_ended(
         ("2026-03-02", 1),  # the sign-off on the first day is drawn on the first day, no jump
         ("2026-03-03", 1),
     ]
+
+
+async def test_an_unchanged_step_list_is_one_line_in_the_digest(
+    coalition: Router, clock: ManualClock, db: Database
+) -> None:
+    quiet = due_work(db, Transcript(clock=clock), clock, worker="quiet")
+    await quiet.run()  # keeps the first day's point
+    first = await coalition.command(asker("U1"), "digest")
+    assert "Progress per step" in doc_text(first.posts[0].doc)  # nothing to compare with yet
+    clock.advance(timedelta(days=7))
+    await quiet.run()
+    text = doc_text((await coalition.command(asker("U1"), "digest")).posts[0].doc)
+    assert "Progress: no change since last week" in text and "Progress per step" not in text
