@@ -23,7 +23,7 @@ from bot.domain.cadence import parse_weekday
 from bot.domain.errors import UsageError
 from bot.services import availability, checkins, commitments, schedule
 from bot.services.availability import Hours, Vacation
-from bot.services.checkins import CHECKIN_USAGE, NOTHING_NEW, Answer
+from bot.services.checkins import ASK_USAGE, CHECKIN_USAGE, NOTHING_NEW, Answer, Asking
 from bot.services.commitments import Promise
 from bot.services.schedule import Rhythm
 
@@ -46,6 +46,15 @@ def _checkin(said: list[str], today: date) -> Answer | None:
         raise UsageError(f"Usage: {CHECKIN_USAGE}.")
     progress, _, blockers = " ".join(said[2:]).partition("blocked:")
     return answer(said[0], said[1][:-1], progress.strip(), blockers.strip())
+
+
+def _asking(said: list[str], today: date) -> Asking:
+    if said[1].lower() not in ("checkins", "check-ins") or said[2].lower() not in CHOICES:
+        raise UsageError(ASK_USAGE)
+    return Asking(user_id(said[0]), CHOICES[said[2].lower()])
+
+
+CHOICES: dict[str, bool | None] = {"on": True, "off": False, "default": None}
 
 
 def _snooze(said: list[str], today: date) -> int | None:
@@ -115,6 +124,11 @@ SUBCOMMANDS: Commands = (
         "commit", "<date> <what> [@owner]", "commit to something by a date", GROUP,
         _promise, commitments.commit, 2, FREE,
     ),
+    Subcommand(
+        "ask", "@someone checkins on|off|default",
+        "a lead chooses who gets check-ins (PM and sponsor: off by default)", GROUP, _asking,
+        checkins.ask, 3, 3,
+    ),
     bare("commitments", "open commitments, overdue first", GROUP, commitments.commitments),
     Subcommand("finish", "<n>", "close a commitment", GROUP, _number, commitments.finish, 1, 1),
     Subcommand(
@@ -137,6 +151,7 @@ SUBCOMMANDS: Commands = (
         "timezone", "<Area/City>", "a lead sets the coalition's zone", GROUP, one,
         schedule.set_zone, 1, 1,
     ),
+    bare("digest", "a lead posts the weekly digest now", GROUP, schedule.digest_now),
     bare("mute", "a lead silences every nudge here", GROUP, schedule.mute),
     bare("unmute", "a lead turns nudges back on", GROUP, schedule.unmute),
 )  # fmt: skip

@@ -100,6 +100,7 @@ class Member(Base):
     all_good_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The coalition this person's DMs to the bot are about, when they are in more than one.
     dm_home: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checkins: Mapped[bool | None]  # asked to check in: None by role, else a lead's choice
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

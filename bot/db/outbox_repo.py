@@ -61,6 +61,19 @@ class OutboxRepo(Scoped):
         ]
         return await insert_missing(self.session, Nudge, rows)
 
+    async def latest(self, kind: str, coalition_ids: Iterable[int]) -> dict[int, Nudge]:
+        """The most recent nudge of `kind` owed by each coalition (every workspace), skipped
+        ones included (shadow mode records without sending): what was last said, and when."""
+        ids = list(coalition_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Nudge)
+            .where(Nudge.kind == kind, Nudge.coalition_id.in_(ids))
+            .order_by(Nudge.coalition_id, Nudge.due_at)
+        )
+        return {row.coalition_id: row for row in rows}
+
     async def park_planning(self, coalition: Planning, what: str, now: datetime) -> bool:
         """Record that planning `coalition` fails with `what` (shown to its leads); True if new."""
         note = f"planning its nudges failed ({what}); the data needs fixing"[:200]

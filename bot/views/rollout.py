@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.doc import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part, counted
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.programme import StepDef
@@ -41,7 +41,7 @@ def countdown(deadline: Deadline | None, today: date) -> str:
     left = days_left(deadline, today)
     when = f"{left} days left" if left > 1 else "tomorrow" if left == 1 else "today"
     if left < 0:
-        when = f"{-left} days ago"
+        when = f"{counted(-left, 'day')} ago"
     return f"{deadline.event} on {deadline.on:%Y-%m-%d}: {when}"
 
 

@@ -23,6 +23,8 @@ from tests.slackapp import SlackDriver, running_app
 HOSTILE = "\uff1c!channel\uff1e<!here><!everyone><!subteam^S1><https://evil.example|vote>&"
 SHOWN = "&lt;!here&gt;"  # how the payload must read once escaped
 OURS = re.compile(r"^(?:@U[123]|#C1|https://(?!evil\.example)[^|]+\|[^<>]*)$")
+# The one `<!…>` the bot itself builds: a moment from a time it holds, shown in each reader's zone.
+BOT_DATE = re.compile(r"<!date\^[0-9]{1,11}\^\{date_short_pretty\} \{time\}\|[^<>|]*>")
 
 
 def mrkdwn_texts(node: Any) -> Iterator[str]:
@@ -108,6 +110,7 @@ async def test_no_user_text_becomes_markup_anywhere(db: Database, clock: ManualC
         calls = [c for c in slack.fake.calls if c.method.startswith(("chat.", "views."))]
         sent = [text for call in calls for text in readable(call.params)]
         for text in [*replies, *sent]:
+            text = BOT_DATE.sub("", text)
             assert "<!" not in text, text
             live = re.findall(r"<([^<>]*)>", text)
             assert all(OURS.match(ref) for ref in live), (live, text)
@@ -115,7 +118,7 @@ async def test_no_user_text_becomes_markup_anywhere(db: Database, clock: ManualC
         assert {"chat.postMessage", "chat.postEphemeral", "views.publish"} <= kinds
         # The payload did reach the places it can be shown, escaped:
         assert sum(SHOWN in text for text in replies) >= 8
-        countdowns = [t for t in sent if "days to go" in t or "weeks to go" in t]
+        countdowns = [t for t in sent if " to go" in t]  # "1 week to go", never "1 weeks"
         assert countdowns and all(SHOWN in t for t in countdowns)
         digests = [c for c in calls if "digest" in str(c.params.get("text", "")).lower()]
         assert digests and all(SHOWN in "".join(readable(c.params)) for c in digests)
