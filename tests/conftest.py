@@ -21,6 +21,7 @@ from tests.postgres import REQUIRED, Postgres, backend_summary, find_postgres
 BACKENDS = ("sqlite", "postgresql")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
 _postgres: list[Postgres] = []  # the session's server, found once (see tests/postgres.py)
+_workers_postgres: list[Postgres] = []  # under pytest-xdist: what each worker found
 
 
 def _pg_admin(sql: str) -> None:
@@ -58,10 +59,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [item for item in items if not _needs_postgres(item)]
 
 
-def pytest_sessionfinish() -> None:
-    """Stop the throwaway PostgreSQL, if one was started."""
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the throwaway PostgreSQL, if one was started; a worker tells the controller how it
+    found PostgreSQL (or why not), so the summary line can say it once."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and _postgres:
+        workeroutput["postgres"] = (_postgres[0].admin_dsn is not None, _postgres[0].note)
     for found in _postgres:
         found.stop()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """Under pytest-xdist, on the controller: keep what a finished worker found."""
+    found = getattr(node, "workeroutput", {}).get("postgres")
+    if found is not None:
+        reachable, note = found
+        _workers_postgres.append(Postgres("reachable" if reachable else None, note))
 
 
 def _needs_postgres(item: pytest.Item) -> bool:
@@ -121,4 +135,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for backend in BACKENDS:
             if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid:
                 counts[backend] += 1
-    terminalreporter.write_line(backend_summary(counts, _postgres[0] if _postgres else None))
+    found = (_postgres or _workers_postgres or [None])[0]
+    terminalreporter.write_line(backend_summary(counts, found))
