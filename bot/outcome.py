@@ -76,3 +76,14 @@ class Outcome:
     posts: tuple[Post, ...] = field(default_factory=tuple)
     form: Form | None = None
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
+    fetch: FetchFiles | None = None  # shared files to read, then import (`/sre import`)
+
+
+@dataclass(frozen=True)
+class FetchFiles:
+    """Files shared in the channel for the adapter to download (off the ack path) and hand
+    back to the importer: their ids, a size cap each, and whether it is a dry run."""
+
+    file_ids: tuple[str, ...]
+    max_bytes: int
+    dry_run: bool = False

@@ -6,7 +6,16 @@
 
 from __future__ import annotations
 
-from bot.commands import beat, coaching, health, membership, primitives, rollout, structure
+from bot.commands import (
+    beat,
+    coaching,
+    health,
+    imports,
+    membership,
+    primitives,
+    rollout,
+    structure,
+)
 from bot.commands.table import Commands, Subcommand
 
 COMMANDS: Commands = (
@@ -14,6 +23,7 @@ COMMANDS: Commands = (
     *rollout.SUBCOMMANDS,
     *structure.SUBCOMMANDS,
     *primitives.SUBCOMMANDS,
+    *imports.SUBCOMMANDS,
     *beat.SUBCOMMANDS,
     *health.SUBCOMMANDS,
     *coaching.SUBCOMMANDS,

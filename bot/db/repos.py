@@ -178,6 +178,11 @@ class Coalitions:
         """Every coalition."""
         return list(await self.session.scalars(select(Coalition).order_by(Coalition.id)))
 
+    async def on_channel(self, channel_id: str) -> list[Coalition]:
+        """The coalitions of every workspace on channel `channel_id` (the CLI's look-up)."""
+        query = select(Coalition).where(Coalition.channel_id == channel_id)
+        return list(await self.session.scalars(query.order_by(Coalition.id)))
+
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Coalition]:
         """The coalitions with these ids."""
         found = await self.session.scalars(select(Coalition).where(Coalition.id.in_(list(ids))))

@@ -1,0 +1,93 @@
+"""catalog import: where services and SLOs come from, shared files, the sponsor report day
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-02
+
+Services learn their source (hand or catalog), the catalog's entity ref, lifecycle, system,
+the fields a person typed, and a vanished mark; SLOs their source (hand or code), the file
+they are defined in and a vanished mark. Existing rows are hand-typed: their critical flag
+and owner team count as typed. Coalitions keep the critical selector, whether a daily import
+runs, and the sponsor report's day. `pending_files` holds ids of files shared in a coalition
+channel until `/sre import` reads them.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.db.types
+
+
+revision: str = '0008'
+down_revision: str | None = '0007'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('pending_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('coalition_id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('shared_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['coalition_id'], ['coalitions.id'], name=op.f('fk_pending_files_coalition_id_coalitions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_files')),
+    sa.UniqueConstraint('coalition_id', 'file_id', name=op.f('uq_pending_files_coalition_id_file_id'))
+    )
+    with op.batch_alter_table('pending_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_files_team_id'), ['team_id'], unique=False)
+
+    with op.batch_alter_table('coalitions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('critical_selector', sa.String(length=600), nullable=True))
+        batch_op.add_column(sa.Column('import_daily', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('report_day', sa.Integer(), nullable=True))
+
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
+        batch_op.add_column(sa.Column('origin', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('lifecycle', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('system', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('typed', sa.String(length=64), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
+
+    with op.batch_alter_table('slos', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
+        batch_op.add_column(sa.Column('origin', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('code_target', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('code_window_days', sa.Integer(), nullable=True))
+
+    services = sa.table('services', sa.column('typed', sa.String()), sa.column('owner_team', sa.String()))
+    op.execute(services.update().where(services.c.owner_team.is_(None)).values(typed='critical'))
+    op.execute(services.update().where(services.c.owner_team.is_not(None)).values(typed='critical,owner_team'))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('slos', schema=None) as batch_op:
+        batch_op.drop_column('code_window_days')
+        batch_op.drop_column('code_target')
+        batch_op.drop_column('vanished_at')
+        batch_op.drop_column('origin')
+        batch_op.drop_column('source')
+
+    with op.batch_alter_table('services', schema=None) as batch_op:
+        batch_op.drop_column('vanished_at')
+        batch_op.drop_column('typed')
+        batch_op.drop_column('system')
+        batch_op.drop_column('lifecycle')
+        batch_op.drop_column('origin')
+        batch_op.drop_column('source')
+
+    with op.batch_alter_table('coalitions', schema=None) as batch_op:
+        batch_op.drop_column('report_day')
+        batch_op.drop_column('import_daily')
+        batch_op.drop_column('critical_selector')
+
+    with op.batch_alter_table('pending_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_files_team_id'))
+
+    op.drop_table('pending_files')
