@@ -143,3 +143,20 @@ async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:
     code, again, err = await _cli(tmp_path, "console", stdin="/advance 0d\n")
     assert code == 0, err
     assert "; 0 message(s) sent" in again
+
+
+async def test_import_into_a_channels_coalition(tmp_path: Path, repo_root: Path) -> None:
+    fixtures = repo_root / "tests" / "fixtures" / "catalog"
+    code, _, err = await _cli(tmp_path, "console", stdin="/sre join lead\n/quit\n")
+    assert code == 0, err
+    channel = ("--channel", "C0COALITION")
+    code, out, err = await _cli(tmp_path, "import", str(fixtures / "backstage"), *channel)
+    assert code == 0, err
+    assert "Services: 5 new" in out
+    malformed = str(fixtures / "slo" / "pyrra" / "malformed.yaml")
+    code, out, err = await _cli(tmp_path, "import", malformed, *channel)
+    assert code == 1
+    assert "malformed.yaml:document" in err and "Nothing was imported" in err
+    code, _, err = await _cli(tmp_path, "import", malformed, "--channel", "C0NONE")
+    assert code == 2 and "no coalition on channel C0NONE" in err
+    assert "Traceback" not in out + err
