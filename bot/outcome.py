@@ -68,6 +68,17 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file to share once the request's changes are committed: in a channel, or in the DM
+    of a user when `to` is a user id."""
+
+    to: str
+    filename: str
+    content: bytes
+    title: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What handling a request produced: a reply to the asker, posts for others, maybe a form."""
 
@@ -77,6 +88,7 @@ class Outcome:
     form: Form | None = None
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
     fetch: FetchFiles | None = None  # shared files to read, then import (`/sre import`)
+    uploads: tuple[Upload, ...] = ()  # files to share after the reply (`/sre report`)
 
 
 @dataclass(frozen=True)

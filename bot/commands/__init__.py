@@ -13,6 +13,7 @@ from bot.commands import (
     imports,
     membership,
     primitives,
+    reporting,
     rollout,
     structure,
 )
@@ -21,6 +22,7 @@ from bot.commands.table import Commands, Subcommand
 COMMANDS: Commands = (
     *membership.SUBCOMMANDS,
     *rollout.SUBCOMMANDS,
+    *reporting.SUBCOMMANDS,
     *structure.SUBCOMMANDS,
     *primitives.SUBCOMMANDS,
     *imports.SUBCOMMANDS,

@@ -131,6 +131,8 @@ class PlanningRepo(Scoped):
                     signers=tuple(signers),
                     overdue=tuple(overdue[c.id]),
                     workshops=tuple(workshops[c.id]),
+                    report_day=c.report_day,
+                    sponsors=tuple(m.user_id for m in people if m.role == Role.SPONSOR),
                 )
             except Exception as error:  # one coalition's bad row must not stop everyone's beat
                 beats.broken.append((planning, error))

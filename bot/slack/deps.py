@@ -23,5 +23,10 @@ class SlackDeps:
         if outcome.form is not None and trigger_id:
             # trigger_id lives 3 s: the modal opens right away, concurrently with the response.
             self.tasks.spawn(self.messenger.open_form(trigger_id, outcome.form))
-        if outcome.posts:
-            self.tasks.spawn(send_all(self.messenger, outcome.posts))
+        if outcome.posts or outcome.uploads:
+            self.tasks.spawn(self._deliver(outcome))
+
+    async def _deliver(self, outcome: Outcome) -> None:
+        await send_all(self.messenger, outcome.posts)
+        for upload in outcome.uploads:
+            await self.messenger.upload(upload.to, upload.filename, upload.content, upload.title)

@@ -70,8 +70,12 @@ class SlackMessenger:
         raise TypeError(f"unknown destination {post.to!r}")
 
     async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
-        """Share a file: files.getUploadURLExternal, then files.completeUploadExternal."""
+        """Share a file: files.getUploadURLExternal, then files.completeUploadExternal; to a
+        user id, in the DM with them (conversations.open)."""
         try:
+            if channel_id[:1] in ("U", "W"):
+                opened = await self.client.conversations_open(users=channel_id)
+                channel_id = str((opened.get("channel") or {}).get("id") or channel_id)
             response = await self.client.files_upload_v2(
                 channel=channel_id, content=content, filename=filename, title=title
             )
