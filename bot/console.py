@@ -18,7 +18,7 @@ from bot.content import Content
 from bot.db.uow import Database
 from bot.doc import Doc
 from bot.outcome import Ephemeral, Form, Outcome, Post, ToChannel, ToUser
-from bot.ports import OneWorkspace
+from bot.ports import DeliveryError, OneWorkspace, SharedFile
 from bot.render.text import render
 from bot.router import Router
 from bot.services.request import Asker
@@ -61,6 +61,10 @@ class ConsoleMessenger:
         kind = "file" if filename.startswith(REPORT_PREFIX) else "chart"
         self._print(f"[{where}] {title}: {kind} saved to {path}")
         return str(path)
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> SharedFile:
+        """The console has no shared files: `sre-coach import <path>` reads local ones."""
+        raise DeliveryError("refused", "the console has no shared files")
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         """The console has no modals: name the form's fields, to type as one command."""

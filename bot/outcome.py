@@ -98,4 +98,7 @@ class FetchFiles:
 
     file_ids: tuple[str, ...]
     max_bytes: int
-    dry_run: bool = False
+    dry_run: bool
+    team_id: str
+    channel_id: str
+    user_id: str

@@ -121,8 +121,8 @@ async def run_import(req: Request, run: ImportRun) -> Outcome:
                 f"~{wrote.services_updated}, SLOs +{wrote.slos_added} ~{wrote.slos_updated}"
             )
             req.uow.rollout.record(loaded.coalition, req.asker.user_id, "import", detail, req.now)
-        if run.file_ids:
-            await req.uow.catalog.forget_files(loaded.coalition, run.file_ids)
+    if run.file_ids and not run.dry_run:  # read once: fixed files are shared again
+        await req.uow.catalog.forget_files(loaded.coalition, run.file_ids)
     doc = views.summary(run.gathered, plan, applied, run.dry_run)
     return Outcome(reply=doc, refused=blocked)
 
@@ -147,7 +147,10 @@ async def import_command(req: Request, words: ImportWords) -> Outcome:
             )
             if not ids:
                 return Outcome(reply=views.upload_first(MAX_SHARED, MAX_FILE_BYTES // 1024))
-            fetch = FetchFiles(tuple(ids), MAX_FILE_BYTES, dry_run)
+            a = req.asker
+            fetch = FetchFiles(
+                tuple(ids), MAX_FILE_BYTES, dry_run, a.team_id, a.channel_id, a.user_id
+            )
             return Outcome(reply=views.reading_files(len(ids)), fetch=fetch)
     raise AssertionError(words)
 

@@ -76,6 +76,18 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             team, event["channel"], event["user"], "messages", at, _event_id(body)
         )
 
+    @app.event("file_shared")
+    async def file_shared(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A file shared in a coalition channel: its id is kept for `/sre import`."""
+        file_id = event.get("file_id") or (event.get("file") or {}).get("id")
+        channel, user = event.get("channel_id"), event.get("user_id")
+        if not (file_id and channel and user) or user == context.bot_user_id:
+            return
+        team = context.team_id or event.get("team") or ""
+        await deps.router.file_shared(team, channel, user, str(file_id), _event_id(body))
+
     @app.event("reaction_added")
     async def reaction(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
