@@ -24,7 +24,7 @@ async def _coalition(db: Database, clock: ManualClock) -> Router:
         ("U1", "service search critical"),
         ("U1", "slo checkout availability 99.9% 28d"),
         ("U2", "signoff checkout"),
-        ("U1", "decide pitch go we start with checkout"),
+        ("U1", "pitch chartered"),
     ):
         await router.command(asker(user), text)
     return router
