@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.inserts import insert_missing
 from bot.db.models import Base, Coalition
@@ -202,7 +203,7 @@ class CatalogRepo(Scoped):
                     "added_at": now,
                 }
             )
-        return await insert_missing(self.session, ServiceRow, rows)
+        return await self._insert_all(ServiceRow, rows)
 
     async def _update_services(
         self,
@@ -282,7 +283,7 @@ class CatalogRepo(Scoped):
             for change in plan.slos
             if change.kind is ChangeKind.ADD
         ]
-        return await insert_missing(self.session, SloRow, rows)
+        return await self._insert_all(SloRow, rows)
 
     async def _update_slos(
         self, held: Holdings, plan: ImportPlan, actor: str, now: datetime
@@ -358,6 +359,17 @@ class CatalogRepo(Scoped):
         )
         await self._many(statement, params)
         return len(params)
+
+    async def _insert_all(self, model: type[Base], rows: list[dict[str, Any]]) -> int:
+        """One INSERT ... ON CONFLICT DO NOTHING, executed for many rows (the driver batches
+        them: no statement is compiled per row or per chunk of rows); returns the rows sent."""
+        if not rows:
+            return 0
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(_table(model)).on_conflict_do_nothing()
+        await self._many(statement, rows)
+        return len(rows)
 
     async def _many(self, statement: Any, params: list[dict[str, Any]]) -> None:
         for start in range(0, len(params), CHUNK):
