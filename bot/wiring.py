@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalog.backstage import BackstageClient
+from bot.catalog.gather import gather_backstage
 from bot.clock import Clock
 from bot.content import Content, content_directory, load_programme
 from bot.db.uow import Database
+from bot.domain.catalog import Gathered
 from bot.guide.encoder import load_encoder
 from bot.guide.library import load_library
 from bot.guide.ranking import Guide
 from bot.ports import Messengers
 from bot.router import Router
 from bot.scheduling.due import DueWork
+from bot.scheduling.imports import CatalogReader
+from bot.settings import Settings
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -32,9 +37,24 @@ class Bot:
     clock: Clock
     router: Router
 
-    def due_work(self, messengers: Messengers, worker: str) -> DueWork:
-        """The scheduled work of one replica, sending through `messengers`."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker)
+    def due_work(
+        self, messengers: Messengers, worker: str, catalog: CatalogReader | None = None
+    ) -> DueWork:
+        """The scheduled work of one replica, sending through `messengers` (and importing
+        from `catalog` for coalitions that turned the daily import on)."""
+        return DueWork(self.db, messengers, self.clock, self.content, worker, catalog)
+
+
+def backstage_reader(settings: Settings) -> CatalogReader | None:
+    """The daily import's reader of the configured Backstage (None when there is none)."""
+    if settings.backstage_base_url is None:
+        return None
+    client = BackstageClient.from_settings(settings)
+
+    async def read() -> Gathered:
+        return await gather_backstage(client, None)
+
+    return read
 
 
 def build(database_url: str, clock: Clock, content: Content) -> Bot:

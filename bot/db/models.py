@@ -71,6 +71,7 @@ class Coalition(Base):
     # and the day of the month the sponsor report goes out (None: not sent).
     critical_selector: Mapped[str | None] = mapped_column(String(600))
     import_daily: Mapped[bool] = mapped_column(default=False, server_default=false())
+    imported_on: Mapped[date | None] = mapped_column(Date)  # the last daily import's day
     report_day: Mapped[int | None] = mapped_column()
 
 

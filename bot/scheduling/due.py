@@ -14,6 +14,7 @@ from bot.db.uow import EVENT_MEMORY, Database
 from bot.ports import Messengers
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
+from bot.scheduling.imports import CatalogReader, import_due
 from bot.scheduling.plan import next_moment, plan_due
 from bot.scheduling.retention import PurgeIncomplete, purge
 from bot.services import health_reading
@@ -31,9 +32,16 @@ class DueWork:
     """
 
     def __init__(
-        self, db: Database, messengers: Messengers, clock: Clock, content: Content, worker: str
+        self,
+        db: Database,
+        messengers: Messengers,
+        clock: Clock,
+        content: Content,
+        worker: str,
+        catalog: CatalogReader | None = None,
     ) -> None:
         self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
+        self.catalog = catalog  # the configured Backstage, for the daily imports
         self.faults = Faults()
         self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults)
         self.purged_on: date | None = None
@@ -46,6 +54,9 @@ class DueWork:
         await self._stage("health readings", now, self.read_health(now))
         await self._stage("planner", now, plan_due(self.db, self.content, now, self.faults))
         report = await self._stage("dispatcher", now, self.dispatcher.tick()) or report
+        if self.catalog is not None:
+            work = import_due(self.db, self.content, self.catalog, now, self.faults)
+            await self._stage("catalog import", now, work)
         if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
             await self._stage("event memory", now, self.db.forget_events_before(now - EVENT_MEMORY))
             if await self._stage("purge", now, purge(self.db, now, self.faults)) is not None:

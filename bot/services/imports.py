@@ -13,16 +13,19 @@ batched statements (bot/db/catalog_repo.py). Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.catalog.documents import MAX_FILE_BYTES
+from bot.content import Content
+from bot.db.models import Coalition
+from bot.db.uow import UnitOfWork
 from bot.domain.catalog import Gathered
 from bot.domain.critical import CriticalSelector, parse_selector
 from bot.domain.errors import UsageError
 from bot.domain.import_plan import plan_import
 from bot.outcome import FetchFiles, Outcome
 from bot.services.loading import Loaded, load
-from bot.services.request import Request
+from bot.services.request import Asker, Request
 from bot.views import imports as views
 
 OPERATOR = "sre-coach"  # who the CLI and the schedule act as (no Slack id looks like it)
@@ -123,6 +126,10 @@ async def run_import(req: Request, run: ImportRun) -> Outcome:
             req.uow.rollout.record(loaded.coalition, req.asker.user_id, "import", detail, req.now)
     if run.file_ids and not run.dry_run:  # read once: fixed files are shared again
         await req.uow.catalog.forget_files(loaded.coalition, run.file_ids)
+    if run.operator and not run.strict and run.gathered.problems:  # the schedule: say it here
+        first = run.gathered.problems[0][:160]
+        detail = f"{len(run.gathered.problems)} problem(s) reading the catalog; first: {first}"
+        req.uow.rollout.record(loaded.coalition, req.asker.user_id, "import", detail, req.now)
     doc = views.summary(run.gathered, plan, applied, run.dry_run)
     return Outcome(reply=doc, refused=blocked)
 
@@ -161,3 +168,13 @@ async def note_shared_file(req: Request, file_id: str) -> bool:
     if found is None or req.asker.user_id not in {m.user_id for m in found[1]}:
         return False
     return await req.uow.catalog.note_file(found[0], file_id, req.asker.user_id, req.now)
+
+
+async def scheduled(
+    uow: UnitOfWork, content: Content, coalition: Coalition, gathered: Gathered, now: datetime
+) -> Outcome:
+    """The daily import of one coalition (its own workspace's unit of work): not strict, so
+    what was read whole is applied and a read with problems marks nothing gone."""
+    asker = Asker(coalition.team_id, coalition.channel_id, OPERATOR)
+    run = ImportRun(gathered, strict=False, operator=True)
+    return await run_import(Request(uow, asker, now, content), run)

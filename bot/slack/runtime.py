@@ -22,7 +22,7 @@ from bot.settings import Settings
 from bot.slack.app import build_app, make_client
 from bot.slack.messenger import SlackMessenger
 from bot.slack.server import web_app
-from bot.wiring import build
+from bot.wiring import backstage_reader, build
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ async def serve(settings: Settings, content: Content) -> int:
         return 1
     log.info("connected to workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
     beat = OneWorkspace(SlackMessenger(make_client(settings, retries=False)))
-    timer = start_timer(bot.due_work(beat, worker=f"{socket.gethostname()}-{os.getpid()}"))
+    worker = f"{socket.gethostname()}-{os.getpid()}"
+    timer = start_timer(bot.due_work(beat, worker, backstage_reader(settings)))
     try:
         if settings.socket_mode:
             await _socket_mode(app, settings)

@@ -96,7 +96,7 @@ def schedule_saved(on: bool) -> Doc:
         return Doc.text("The daily import from Backstage is off.")
     return Doc.text(
         "The catalog is now imported from Backstage every day (from BACKSTAGE_BASE_URL where "
-        "the bot runs); leads see a failed run in `/sre schedule`."
+        "the bot runs); a run that could not read the catalog says so in `/sre history`."
     )
 
 

@@ -8,7 +8,7 @@ Services learn their source (hand or catalog), the catalog's entity ref, lifecyc
 the fields a person typed, and a vanished mark; SLOs their source (hand or code), the file
 they are defined in and a vanished mark. Existing rows are hand-typed: their critical flag
 and owner team count as typed. Coalitions keep the critical selector, whether a daily import
-runs, and the sponsor report's day. `pending_files` holds ids of files shared in a coalition
+runs (and the day it last ran), and the sponsor report's day. `pending_files` holds ids of files shared in a coalition
 channel until `/sre import` reads them.
 """
 
@@ -45,6 +45,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('critical_selector', sa.String(length=600), nullable=True))
         batch_op.add_column(sa.Column('import_daily', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('report_day', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('imported_on', sa.Date(), nullable=True))
 
     with op.batch_alter_table('services', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
@@ -83,6 +84,7 @@ def downgrade() -> None:
         batch_op.drop_column('source')
 
     with op.batch_alter_table('coalitions', schema=None) as batch_op:
+        batch_op.drop_column('imported_on')
         batch_op.drop_column('report_day')
         batch_op.drop_column('import_daily')
         batch_op.drop_column('critical_selector')
