@@ -407,6 +407,17 @@ class CatalogRepo(Scoped):
         )
         return list(await self.session.scalars(query))
 
+    async def forget_files_before(self, coalition: Coalition, before: datetime) -> None:
+        """Drop shared files no import picked up in time."""
+        table = _table(PendingFile)
+        await self.session.execute(
+            table.delete().where(
+                table.c.team_id == self.team_id,
+                table.c.coalition_id == coalition.id,
+                table.c.shared_at < before,
+            )
+        )
+
     async def forget_files(self, coalition: Coalition, file_ids: Sequence[str]) -> None:
         """Drop files once read (or refused)."""
         if not file_ids:

@@ -149,6 +149,7 @@ async def import_command(req: Request, words: ImportWords) -> Outcome:
         case FromShared(dry_run):
             loaded.member(req.asker.user_id)
             since = req.now - SHARED_WITHIN
+            await req.uow.catalog.forget_files_before(loaded.coalition, since)
             ids = await req.uow.catalog.pending_files(
                 loaded.coalition, req.asker.user_id, since, MAX_SHARED
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,14 @@ async def test_the_report_is_shared_as_two_files(slack: SlackDriver) -> None:
     assert [n.rsplit(".", 1)[1] for n in names] == ["md", "png"]
     completed = slack.fake.calls_to("files.completeUploadExternal")
     assert {c.params["channel_id"] for c in completed} == {CHANNEL}
+
+
+async def test_files_shared_long_ago_are_not_read(
+    slack: SlackDriver, db: Database, clock: ManualClock
+) -> None:
+    await _share(slack, FIXTURES / "backstage" / "components" / "payments.yaml")
+    clock.advance(timedelta(days=2))
+    reply = await slack.command("import", user="U3", channel=CHANNEL)
+    assert "Share the YAML files" in json.dumps(await reply.json())
+    await slack.settle()
+    assert slack.fake.calls_to("files.info") == []
