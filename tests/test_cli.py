@@ -160,3 +160,24 @@ async def test_import_into_a_channels_coalition(tmp_path: Path, repo_root: Path)
     code, _, err = await _cli(tmp_path, "import", malformed, "--channel", "C0NONE")
     assert code == 2 and "no coalition on channel C0NONE" in err
     assert "Traceback" not in out + err
+
+
+async def test_import_from_backstage(tmp_path: Path, repo_root: Path) -> None:
+    from tests.fakebackstage import FakeBackstage, component
+
+    code, _, err = await _cli(tmp_path, "console", stdin="/sre join lead\n/quit\n")
+    assert code == 0, err
+    slos = str(repo_root / "tests" / "fixtures" / "catalog" / "slo" / "sloth" / "valid.yaml")
+    entities = [component(f"svc-{n}", tags=["tier-1"]) for n in range(7)]
+    async with FakeBackstage(entities, token="s3cret") as fake:
+        args = ("import", slos, "--backstage", "--channel", "C0COALITION")
+        code, out, err = await _cli(
+            tmp_path, *args, BACKSTAGE_BASE_URL=fake.base_url, BACKSTAGE_TOKEN="s3cret"
+        )
+        assert code == 0, err
+        assert "Read 7 components" in out and "Services: 7 new" in out
+        code, out, err = await _cli(
+            tmp_path, *args, BACKSTAGE_BASE_URL=fake.base_url, BACKSTAGE_TOKEN="wrong"
+        )
+    assert code == 1 and "refused the request (401)" in err and "Nothing was imported" in err
+    assert "s3cret" not in out + err and "wrong" not in out + err
