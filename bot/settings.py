@@ -11,8 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./sre-coach.db"
 # The bot scopes of manifest.json (tests/test_manifest.py keeps the two the same).
 DEFAULT_INSTALL_SCOPES = (
-    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,"
-    "reactions:read,users:read"
+    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:read,"
+    "files:write,im:write,reactions:read,users:read"
 )
 
 

@@ -27,6 +27,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN, never batch mode: on SQLite a batch that recreates `coalitions` drops
+    # it, and ON DELETE CASCADE would take every member, service and nudge with it.
     op.create_table('pending_files',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.String(length=32), nullable=False),
@@ -41,26 +43,23 @@ def upgrade() -> None:
     with op.batch_alter_table('pending_files', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pending_files_team_id'), ['team_id'], unique=False)
 
-    with op.batch_alter_table('coalitions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('critical_selector', sa.String(length=600), nullable=True))
-        batch_op.add_column(sa.Column('import_daily', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('report_day', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('imported_on', sa.Date(), nullable=True))
+    op.add_column('coalitions', sa.Column('critical_selector', sa.String(length=600), nullable=True))
+    op.add_column('coalitions', sa.Column('import_daily', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('coalitions', sa.Column('report_day', sa.Integer(), nullable=True))
+    op.add_column('coalitions', sa.Column('imported_on', sa.Date(), nullable=True))
 
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
-        batch_op.add_column(sa.Column('origin', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('lifecycle', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('system', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('typed', sa.String(length=64), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
+    op.add_column('services', sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
+    op.add_column('services', sa.Column('origin', sa.String(length=200), nullable=True))
+    op.add_column('services', sa.Column('lifecycle', sa.String(length=64), nullable=True))
+    op.add_column('services', sa.Column('system', sa.String(length=64), nullable=True))
+    op.add_column('services', sa.Column('typed', sa.String(length=64), server_default='', nullable=False))
+    op.add_column('services', sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
 
-    with op.batch_alter_table('slos', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
-        batch_op.add_column(sa.Column('origin', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('code_target', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('code_window_days', sa.Integer(), nullable=True))
+    op.add_column('slos', sa.Column('source', sa.String(length=8), server_default='hand', nullable=False))
+    op.add_column('slos', sa.Column('origin', sa.Text(), nullable=True))
+    op.add_column('slos', sa.Column('vanished_at', bot.db.types.UTCDateTime(), nullable=True))
+    op.add_column('slos', sa.Column('code_target', sa.Float(), nullable=True))
+    op.add_column('slos', sa.Column('code_window_days', sa.Integer(), nullable=True))
 
     services = sa.table('services', sa.column('typed', sa.String()), sa.column('owner_team', sa.String()))
     op.execute(services.update().where(services.c.owner_team.is_(None)).values(typed='critical'))
@@ -68,26 +67,23 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('slos', schema=None) as batch_op:
-        batch_op.drop_column('code_window_days')
-        batch_op.drop_column('code_target')
-        batch_op.drop_column('vanished_at')
-        batch_op.drop_column('origin')
-        batch_op.drop_column('source')
+    op.drop_column('slos', 'code_window_days')
+    op.drop_column('slos', 'code_target')
+    op.drop_column('slos', 'vanished_at')
+    op.drop_column('slos', 'origin')
+    op.drop_column('slos', 'source')
 
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.drop_column('vanished_at')
-        batch_op.drop_column('typed')
-        batch_op.drop_column('system')
-        batch_op.drop_column('lifecycle')
-        batch_op.drop_column('origin')
-        batch_op.drop_column('source')
+    op.drop_column('services', 'vanished_at')
+    op.drop_column('services', 'typed')
+    op.drop_column('services', 'system')
+    op.drop_column('services', 'lifecycle')
+    op.drop_column('services', 'origin')
+    op.drop_column('services', 'source')
 
-    with op.batch_alter_table('coalitions', schema=None) as batch_op:
-        batch_op.drop_column('imported_on')
-        batch_op.drop_column('report_day')
-        batch_op.drop_column('import_daily')
-        batch_op.drop_column('critical_selector')
+    op.drop_column('coalitions', 'imported_on')
+    op.drop_column('coalitions', 'report_day')
+    op.drop_column('coalitions', 'import_daily')
+    op.drop_column('coalitions', 'critical_selector')
 
     with op.batch_alter_table('pending_files', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pending_files_team_id'))
