@@ -26,12 +26,6 @@ class CheckinRepo(Scoped):
             order=CheckIn.asked_at.desc(),
         )
 
-    async def in_slot(self, coalition: Coalition, user_id: str, slot: str) -> CheckIn | None:
-        """The member's check-in of `slot`, answered, missed or open."""
-        return await self._first(
-            CheckIn, coalition, CheckIn.user_id == user_id, CheckIn.slot == slot
-        )
-
     def ask(self, coalition: Coalition, user_id: str, slot: str, at: datetime) -> CheckIn:
         """Stage a check-in asked of `user_id` now (answered at once by the caller)."""
         row = CheckIn(team_id=self.team_id, coalition_id=coalition.id, user_id=user_id,

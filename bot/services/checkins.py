@@ -45,10 +45,7 @@ async def check_in(req: Request, answer: Answer | None) -> Outcome:
     row = await req.uow.checkins.open_for(loaded.coalition, user)
     if row is None:
         slot = local_day(req.now, me.tz or loaded.coalition.tz).isoformat()
-        # Today's may be answered already (or missed): a second answer replaces the first.
-        row = await req.uow.checkins.in_slot(loaded.coalition, user, slot)
-        if row is None:
-            row = req.uow.checkins.ask(loaded.coalition, user, slot, req.now)
+        row = req.uow.checkins.ask(loaded.coalition, user, slot, req.now)
     row.answered_at, row.missed = req.now, False
     row.nothing_new = answer.energy is None
     row.energy, row.hours = answer.energy, answer.hours

@@ -236,14 +236,3 @@ async def test_a_channel_gets_about_one_message_a_second(
     await work.run()
     first, second = transcript.to(f"#{CHANNEL}")
     assert second.at - first.at == timedelta(seconds=1)  # type: ignore[operator]
-
-
-async def test_a_second_answer_the_same_day_replaces_the_first(
-    coalition: Router, db: Database
-) -> None:
-    first = await coalition.command(asker("U3"), "checkin 2 5h stuck")
-    second = await coalition.command(asker("U3"), "checkin nothing")  # was an IntegrityError
-    assert not first.refused and not second.refused, reply_text(second)
-    async with db.sessions() as session:
-        rows = [r for r in await session.scalars(select(CheckIn)) if r.user_id == "U3"]
-    assert len(rows) == 1 and rows[0].nothing_new and rows[0].energy is None
