@@ -1,4 +1,5 @@
-"""What handling a request produced: a reply, posts with their destinations, maybe a form."""
+"""What handling a request produced: a reply, posts with their destinations, maybe a form or
+suggested prompts."""
 
 from __future__ import annotations
 
@@ -79,6 +80,14 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Prompt:
+    """A question the asker may want to ask next: a short `title`, the `message` it sends."""
+
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What handling a request produced: a reply to the asker, posts for others, maybe a form."""
 
@@ -87,6 +96,7 @@ class Outcome:
     posts: tuple[Post, ...] = field(default_factory=tuple)
     form: Form | None = None
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
+    prompts: tuple[Prompt, ...] = ()  # suggested next questions (an assistant thread shows them)
     fetch: FetchFiles | None = None  # shared files to read, then import (`/sre import`)
     uploads: tuple[Upload, ...] = ()  # files to share after the reply (`/sre report`)
 

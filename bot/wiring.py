@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.catalog.backstage import BackstageClient
@@ -16,7 +17,7 @@ from bot.guide.library import load_library
 from bot.guide.ranking import Guide
 from bot.ports import Messengers
 from bot.router import Router
-from bot.scheduling.due import DueWork
+from bot.scheduling.due import UNINSTALL_GRACE, DueWork
 from bot.scheduling.imports import CatalogReader
 from bot.settings import Settings
 
@@ -38,11 +39,16 @@ class Bot:
     router: Router
 
     def due_work(
-        self, messengers: Messengers, worker: str, catalog: CatalogReader | None = None
+        self,
+        messengers: Messengers,
+        worker: str,
+        grace: timedelta = UNINSTALL_GRACE,
+        catalog: CatalogReader | None = None,
     ) -> DueWork:
-        """The scheduled work of one replica, sending through `messengers` (and importing
-        from `catalog` for coalitions that turned the daily import on)."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker, catalog)
+        """The scheduled work of one replica, sending through `messengers`; an uninstalled
+        workspace's data is deleted `grace` after the uninstall; coalitions that turned the
+        daily import on import from `catalog`."""
+        return DueWork(self.db, messengers, self.clock, self.content, worker, grace, catalog)
 
 
 def backstage_reader(settings: Settings) -> CatalogReader | None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from bot.clock import Clock, ManualClock
 from bot.content import Content
 from bot.db.models import Coalition
 from bot.db.uow import EVENT_MEMORY, Database
-from bot.ports import Messengers
+from bot.ports import Messengers, Unreachable
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
 from bot.scheduling.imports import CatalogReader, import_due
@@ -21,6 +21,7 @@ from bot.services import health_reading
 
 log = logging.getLogger(__name__)
 ZONE_LOOKUPS_PER_TICK = 20
+UNINSTALL_GRACE = timedelta(days=30)  # UNINSTALL_GRACE_DAYS' default
 T = TypeVar("T")
 
 
@@ -38,9 +39,11 @@ class DueWork:
         clock: Clock,
         content: Content,
         worker: str,
+        grace: timedelta = UNINSTALL_GRACE,
         catalog: CatalogReader | None = None,
     ) -> None:
         self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
+        self.grace = grace
         self.catalog = catalog  # the configured Backstage, for the daily imports
         self.faults = Faults()
         self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults)
@@ -50,15 +53,17 @@ class DueWork:
         """One tick at the clock's current time."""
         now, report = self.clock.now(), TickReport()
         before = self.faults.total
+        self.messengers.fresh_tick()  # each workspace's token: looked up once this tick
         await self._stage("time zones", now, self.learn_time_zones())
         await self._stage("health readings", now, self.read_health(now))
         await self._stage("planner", now, plan_due(self.db, self.content, now, self.faults))
-        report = await self._stage("dispatcher", now, self.dispatcher.tick()) or report
+        report = await self._stage("dispatcher", now, self.dispatcher.tick(fresh=False)) or report
         if self.catalog is not None:
             work = import_due(self.db, self.content, self.catalog, now, self.faults)
             await self._stage("catalog import", now, work)
         if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
             await self._stage("event memory", now, self.db.forget_events_before(now - EVENT_MEMORY))
+            await self._stage("uninstalled workspaces", now, self.forget_uninstalled(now))
             if await self._stage("purge", now, purge(self.db, now, self.faults)) is not None:
                 self.purged_on = now.date()
         report.faults = self.faults.total - before
@@ -98,10 +103,22 @@ class DueWork:
             await self.run()
 
     async def learn_time_zones(self) -> None:
-        """Ask each member's workspace for the time zone of members we have not asked yet."""
+        """Ask each member's workspace for the time zone of members we have not asked yet
+        (of workspaces the bot serves; one without a token now is asked another tick)."""
         async with self.db.batch() as uow:
             for member in await uow.every.zones_to_learn(ZONE_LOOKUPS_PER_TICK):
-                messenger = self.messengers.for_team(member.team_id)
+                messenger = await self.messengers.for_team(member.team_id)
+                if isinstance(messenger, Unreachable):
+                    # Not installed: not asked again (it would hold the queue); else next tick.
+                    member.tz_checked = messenger.lasting
+                    continue
                 member.tz = await messenger.timezone(member.user_id) or member.tz
                 member.tz_checked = True
             await uow.commit()
+
+    async def forget_uninstalled(self, now: datetime) -> list[str]:
+        """Delete every row of the workspaces uninstalled longer than the grace period ago."""
+        forgotten = await self.db.lifecycle().purge(now, self.grace)
+        if forgotten:
+            log.info("forgot %d uninstalled workspaces: %s", len(forgotten), ", ".join(forgotten))
+        return forgotten

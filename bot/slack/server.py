@@ -1,4 +1,5 @@
-"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database.
+"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database,
+and in OAuth mode `GET /slack/install` and `GET /slack/oauth_redirect` (`add_oauth_routes`).
 
 A request is verified (signature, timestamp) and its body checked for a shape Slack sends before
 Bolt parses any of it; Bolt's own verification stays on behind this as a second layer.
@@ -18,6 +19,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_sdk.signature import SignatureVerifier
 
 from bot.db.uow import Database
+from bot.slack.oauth import add_oauth_routes
 from bot.slack.verification import Refusal, slack_body, verified_text
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,10 @@ def web_app(app: AsyncApp, db: Database, signing_secret: str) -> web.Application
     server = web.Application(client_max_size=BODY_CAP)
     server.router.add_post(EVENTS_PATH, slack_events)
     server.router.add_get("/healthz", healthz)
+    if app.oauth_flow is not None:
+        # OAuth mode: the install page and the redirect are a browser's GETs, unsigned (the
+        # redirect is checked by its one-time `state`); every POST still goes through the door.
+        add_oauth_routes(server, app)
     server.on_response_prepare.append(_without_server_banner)
     return server
 

@@ -1,4 +1,4 @@
-"""Migration 0008 keeps every row: services typed by hand stay hand-typed, and no table is
+"""Migration 0010 keeps every row: services typed by hand stay hand-typed, and no table is
 recreated (on SQLite a recreated `coalitions` would cascade-delete members and services)."""
 
 from __future__ import annotations
@@ -69,11 +69,11 @@ async def _read(url: str) -> tuple[int, dict[str, tuple[str, str]]]:
 
 def test_the_upgrade_and_downgrade_keep_every_row(database_url: str) -> None:
     config = alembic_config(database_url)
-    command.downgrade(config, "0007")
+    command.downgrade(config, "0009")
     try:
         asyncio.run(_seed(database_url))
-        command.upgrade(config, "0008")
-        command.downgrade(config, "0007")
+        command.upgrade(config, "0010")
+        command.downgrade(config, "0009")
     finally:
         command.upgrade(config, "head")
     members, services = asyncio.run(_read(database_url))

@@ -51,7 +51,9 @@ async def _setup(db: Database, clock: ManualClock) -> tuple[DueWork, Catalog]:
         on = await router.command(asker("U1", channel=channel), "import schedule on")
         assert "every day" in reply_text(on)
     catalog = Catalog()
-    return DueWork(db, OneWorkspace(Transcript()), clock, content(), "test", catalog), catalog
+    return DueWork(
+        db, OneWorkspace(Transcript()), clock, content(), "test", catalog=catalog
+    ), catalog
 
 
 async def _services(db: Database) -> dict[int, set[str]]:

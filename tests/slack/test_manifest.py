@@ -40,6 +40,9 @@ BOT_EVENTS = {
     "app_uninstalled",  # the workspace's data lifecycle (bot/slack/uninstall.py)
     "tokens_revoked",
     "file_shared",  # files shared for `/sre import`
+    "message.im",  # a DM to the coach is a question (bot/slack/listeners/events.py)
+    "assistant_thread_started",  # agent messaging: suggested prompts (listeners/assistant.py)
+    "assistant_thread_context_changed",  # the channel beside the thread changed
 }
 BOT_SCOPES = {
     "commands",  # /sre
@@ -52,6 +55,8 @@ BOT_SCOPES = {
     "files:read",  # file_shared, files.info and the private download (`/sre import`)
     "im:write",  # conversations.open: the sponsor report's files in a sponsor's DM
     "reactions:read",  # reaction_added (participation counts)
+    "im:history",  # message.im (questions in a DM)
+    "assistant:write",  # assistant.threads.setStatus / setTitle / setSuggestedPrompts
 }
 
 
@@ -156,6 +161,12 @@ def test_events_interactivity_and_home(manifest: dict[str, Any]) -> None:
     app_home = manifest["features"]["app_home"]
     assert app_home["home_tab_enabled"] is True
     assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False  # people DM the coach
+
+
+def test_assistant_view_for_agent_messaging(manifest: dict[str, Any]) -> None:
+    view = manifest["features"]["assistant_view"]
+    assert "coach" in view["assistant_description"].lower()
 
 
 def test_scopes_are_exactly_the_needed_ones(manifest: dict[str, Any]) -> None:

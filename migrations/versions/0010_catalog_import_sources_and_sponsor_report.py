@@ -1,7 +1,7 @@
 """catalog import: where services and SLOs come from, shared files, the sponsor report day
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 
 Services learn their source (hand or catalog), the catalog's entity ref, lifecycle, system,
@@ -20,8 +20,8 @@ from alembic import op
 import bot.db.types
 
 
-revision: str = '0008'
-down_revision: str | None = '0007'
+revision: str = '0010'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
