@@ -12,7 +12,7 @@ MAIN: dict[str, tuple[str, ...]] = {
     "Coalition": ("join", "leave", "role"),
     "Rollout": ("status", "deadline", "step", "pitch", "history"),
     "Team shape": ("shapes", "vote", "decide"),
-    "Primitives": ("services", "service", "slo", "workshop"),
+    "Primitives": ("services", "service", "slo", "import", "workshop"),
     "Beat": ("checkin", "commit", "commitments", "snooze", "away"),
     "Health": ("me", "health", "optout", "forget-me"),
     "Coaching": ("guide", "case"),

@@ -228,6 +228,13 @@ def test_help_is_topics_on_one_screen_with_their_main_commands() -> None:
     assert "`/sre help beat`" in text
 
 
+def test_the_catalog_import_and_the_sponsor_report_have_their_topics() -> None:
+    assert "`/sre import`" in render(help_doc(COMMANDS))  # a main command of Primitives
+    assert BY_NAME["import"].usage in render(topic_doc("Primitives", COMMANDS))
+    assert BY_NAME["report"].usage in render(topic_doc("Rollout", COMMANDS))
+    assert "/sre report" not in render(topic_doc("Primitives", COMMANDS))
+
+
 def test_help_on_a_topic_shows_all_its_commands() -> None:
     text = render(topic_doc("Beat", COMMANDS))
     for sub in (c for c in COMMANDS if c.group == "Beat"):
