@@ -16,7 +16,6 @@ from bot.db.rollout_models import ServiceRow
 from bot.db.uow import Database
 from bot.domain.catalog import Gathered
 from bot.ports import OneWorkspace
-from bot.scheduling import imports as scheduled_imports
 from bot.scheduling.due import DueWork
 from bot.services import imports
 from tests.builders import asker, content, make_router, reply_text
@@ -83,7 +82,7 @@ async def test_one_coalitions_failure_and_a_failed_read_stop_nobody(
             raise RuntimeError("this coalition's data")
         return await real(uow, content, coalition, *rest)
 
-    monkeypatch.setattr(scheduled_imports.imports, "scheduled", flaky)
+    monkeypatch.setattr(imports, "scheduled", flaky)  # what the daily run calls
     await work.walk(clock, clock.now() + timedelta(hours=20))  # before Tuesday 06:00
     assert list((await _services(db)).values()) == [{"checkout"}]  # C0OTHER's
     assert work.faults.counts["catalog import"] == 1
