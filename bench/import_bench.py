@@ -11,6 +11,14 @@ Sloth, the Sloth CRD and Pyrra, a quarter each), then times, per round:
   (e) planning after a tenth of the targets changed in code (each resets a sign-off), and
   (f) reading the same components from a local fake Backstage, 200 per page.
 
+Then, per database backend (`--backend sqlite|postgresql|both`, PostgreSQL at
+BENCH_POSTGRES, default postgres@127.0.0.1:5432, a fresh database each round), through the
+bot's importer as `sre-coach import` runs it (router -> use case -> batched statements):
+
+  (g) read both folders, plan and apply into an empty coalition,
+  (h) the same import again (plans nothing, writes nothing),
+  (i) a tenth of the targets changed in code: read, plan, apply (sign-offs reset).
+
 It prints the median and the slowest round of each, and the total of (a) to (e).
 """
 
@@ -18,12 +26,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,14 +41,26 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.fakebackstage
 
+import asyncpg
+
 from bot.catalog.backstage import BackstageClient, read_catalog_folder
+from bot.catalog.gather import gather_path
 from bot.catalog.slo_files import read_slo_folder
-from bot.domain.catalog import Reading
+from bot.clock import ManualClock
+from bot.content import Content
+from bot.db.migrate import upgrade
+from bot.domain.catalog import Gathered, Reading
 from bot.domain.critical import parse_selector
 from bot.domain.import_plan import apply_plan, plan_import
+from bot.router import Router
+from bot.services.imports import OPERATOR, ImportRun
+from bot.services.request import Asker
+from bot.wiring import build, load_content
 from tests.fakebackstage import FakeBackstage, component
 
 T = TypeVar("T")
+PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres@127.0.0.1:5432")
+_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SELECTOR = parse_selector("tag:tier-1,annotation:company.com/tier=1")
 PARTS = 10
 
@@ -154,12 +176,85 @@ def _round(root: Path, components: int, slos: int, timings: dict[str, list[float
     assert sum(c.resets_signoff for c in replan.slos) == -(-slos // 10)
 
 
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(f"postgresql://{PG_SERVER}/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _fresh(backend: str, folder: Path, n: int) -> str:
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{folder / f'bench-{n}.db'}"
+    else:
+        name = f"coach_import_bench_{os.getpid()}"
+        asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
+        url = f"postgresql+asyncpg://{PG_SERVER}/{name}"
+    upgrade(url)
+    return url
+
+
+def _gathered(catalog: Path, code: Path) -> Gathered:
+    components, slos = gather_path(catalog), gather_path(code, catalog=False)
+    assert components.clean and slos.clean, (components.problems[:3], slos.problems[:3])
+    reading = Reading(components.reading.components, slos.reading.slos)
+    return Gathered(reading, (), components.files + slos.files, "bench")
+
+
+async def _db_round(
+    url: str, content: Content, root: Path, components: int, slos: int
+) -> dict[str, float]:
+    catalog, code = _write(root, components, slos)
+    bot = build(url, ManualClock(_START), content)
+    router: Router = bot.router
+    await router.command(Asker("T0BENCH", "C0BENCH", "U0LEAD"), "join lead")
+    await router.command(Asker("T0BENCH", "C0BENCH", "U0LEAD"), "import critical tag:tier-1")
+    cli = Asker("T0BENCH", "C0BENCH", OPERATOR)
+    times: dict[str, float] = {}
+
+    async def timed(name: str, expect: str) -> None:
+        start = time.perf_counter()
+        outcome = await router.imported(cli, ImportRun(_gathered(catalog, code), operator=True))
+        times[name] = (time.perf_counter() - start) * 1000
+        assert not outcome.refused and outcome.reply is not None
+        assert expect in outcome.reply.fallback, outcome.reply.fallback
+
+    await timed("(g) read+plan+apply, empty", f"services {components} new")
+    await timed("(h) the same again", "services no change; SLOs no change")
+    _write(root, components, slos, changed=True)
+    await timed("(i) 10% targets changed", f"SLOs {-(-slos // 10)} changed")
+    await bot.db.dispose()
+    return times
+
+
+def _db_rounds(backend: str, args: argparse.Namespace, content: Content) -> None:
+    timings: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="import-bench-db-") as folder:
+        for n in range(args.rounds):
+            url = _fresh(backend, Path(folder), n)
+            root = Path(folder) / f"input-{n}"
+            times = asyncio.run(_db_round(url, content, root, args.components, args.slos))
+            for name, value in times.items():
+                timings.setdefault(name, []).append(value)
+        if backend == "postgresql":
+            name = f"coach_import_bench_{os.getpid()}"
+            asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    print(f"-- into the database: {backend}")
+    for name, values in timings.items():
+        print(f"{name:<34} {statistics.median(values):>10.1f} {max(values):>10.1f}")
+
+
 def main() -> None:
     """Write the inputs, run the rounds, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--components", type=int, default=1000)
     parser.add_argument("--slos", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql", "both", "none"), default="both"
+    )
     args = parser.parse_args()
     timings: dict[str, list[float]] = {}
     pages = 0
@@ -175,6 +270,11 @@ def main() -> None:
     offline = [sum(v[r] for k, v in timings.items() if not k.startswith("(f)"))
                for r in range(args.rounds)]  # fmt: skip
     print(f"{'(a)-(e) total':<34} {statistics.median(offline):>10.1f} {max(offline):>10.1f}")
+    backends = {"both": ("sqlite", "postgresql"), "none": ()}.get(args.backend, (args.backend,))
+    content = load_content() if backends else None
+    for backend in backends:
+        assert content is not None
+        _db_rounds(backend, args, content)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """`sre-coach`: start (console or Slack, by settings), run, console, db upgrade, content check,
-tokens (OAuth mode's key chores)."""
+import (catalog and SLO files), tokens (OAuth mode's key chores)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -32,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     content = sub.add_parser("content", help="coaching library tasks")
     content.add_argument("action", choices=["check"])
+    imports = sub.add_parser(
+        "import",
+        help="import catalog and SLO files (Backstage, OpenSLO, Sloth, Pyrra) into a coalition",
+    )
+    imports.add_argument("path", nargs="?", type=Path, help="a folder or a YAML file")
+    imports.add_argument("--channel", required=True, help="the coalition's Slack channel id")
+    imports.add_argument("--team", help="the workspace's team id, when the channel is in several")
+    imports.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    imports.add_argument(
+        "--backstage", action="store_true", help="components from BACKSTAGE_BASE_URL's API"
+    )
     tokens = sub.add_parser("tokens", help="OAuth mode: token encryption keys")
     tokens.add_argument("action", choices=TOKEN_ACTIONS)
     return parser
@@ -65,6 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     if command == "content":
         return check_content()
+    if command == "import":
+        if args.path is None and not args.backstage:
+            print("sre-coach import: give a path, --backstage, or both", file=sys.stderr)
+            return 2
+        if not migrated(settings.database_url):
+            return 1
+        content = load_content_or_say()
+        if content is None:
+            return 1
+        return asyncio.run(import_files(settings, content, args))
     content = load_content_or_say() if command in ("run", "console") else None
     if command in ("run", "console") and content is None:
         return 1
@@ -151,3 +173,44 @@ def load_content_or_say() -> Content | None:
     except EncoderError as error:
         print(f"sre-coach: {error}", file=sys.stderr)
     return None
+
+
+async def import_files(settings: Settings, content: Content, args: argparse.Namespace) -> int:
+    """`sre-coach import`: gather the files (and Backstage), then the bot's one importer, in
+    the channel's coalition. 0 when imported (or dry run shown), 1 when a problem kept
+    everything out, 2 when there is no such coalition."""
+    from bot.catalog.backstage import BackstageClient, BackstageError
+    from bot.catalog.gather import gather_backstage, gather_path
+    from bot.clock import SystemClock
+    from bot.render.text import render
+    from bot.services.imports import OPERATOR, ImportRun
+    from bot.services.request import Asker
+    from bot.wiring import build
+
+    bot = build(settings.database_url, SystemClock(), content)
+    try:
+        async with bot.db.batch() as uow:
+            found = await uow.every.on_channel(args.channel)
+        if args.team:
+            found = [c for c in found if c.team_id == args.team]
+        if len(found) != 1:
+            why = "no coalition" if not found else "coalitions in several workspaces (use --team)"
+            print(f"sre-coach import: {why} on channel {args.channel}", file=sys.stderr)
+            return 2
+        if args.backstage:
+            try:
+                client = BackstageClient.from_settings(settings)
+            except BackstageError as error:
+                print(f"sre-coach import: {error}", file=sys.stderr)
+                return 2
+            gathered = await gather_backstage(client, args.path)
+        else:
+            gathered = gather_path(args.path)
+        asker = Asker(found[0].team_id, found[0].channel_id, OPERATOR)
+        run = ImportRun(gathered, dry_run=args.dry_run, strict=True, operator=True)
+        outcome = await bot.router.imported(asker, run)
+    finally:
+        await bot.db.dispose()
+    if outcome.reply is not None:
+        print(render(outcome.reply), file=sys.stderr if outcome.refused else sys.stdout)
+    return 1 if outcome.refused else 0

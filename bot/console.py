@@ -18,7 +18,7 @@ from bot.content import Content
 from bot.db.uow import Database
 from bot.doc import Doc
 from bot.outcome import Ephemeral, Form, Outcome, Post, ToChannel, ToUser
-from bot.ports import OneWorkspace
+from bot.ports import DeliveryError, OneWorkspace, SharedFile
 from bot.render.text import render
 from bot.router import Router
 from bot.services.request import Asker
@@ -29,6 +29,7 @@ CHANNEL = "C0COALITION"
 CHANNEL_NAME = "sre-coalition"
 CLOCK_NAME = "console"
 CHART_FOLDER = "sre-coach-charts"  # beside a server database, which has no file of its own
+REPORT_PREFIX = "sponsor-report"
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 _AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z0-9_.-]+)")
@@ -53,18 +54,28 @@ def slack_mentions(text: str) -> str:
 class ConsoleMessenger:
     """Prints posts as Slack would show them, with who sees each one; saves charts as files."""
 
-    def __init__(self, out: TextIO, clock: ManualClock, charts: Path) -> None:
+    def __init__(
+        self, out: TextIO, clock: ManualClock, charts: Path, reports: Path | None = None
+    ) -> None:
         self.out, self.clock, self.charts = out, clock, charts
+        self.reports = reports or charts  # sponsor reports are saved beside the database
         self.sent = 0
         self.stamp = False  # prefix the simulated time while `/advance` runs the beat
 
     async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
-        """Save the file and print where it is."""
-        self.charts.mkdir(parents=True, exist_ok=True)
-        path = (self.charts / filename).resolve()
+        """Save the file and print where it is (a sponsor report's files beside the database)."""
+        folder = self.reports if filename.startswith(REPORT_PREFIX) else self.charts
+        folder.mkdir(parents=True, exist_ok=True)
+        path = (folder / Path(filename).name).resolve()
         path.write_bytes(content)
-        self._print(f"[#{CHANNEL_NAME}] {title}: chart saved to {path}")
+        where = f"#{CHANNEL_NAME}" if channel_id.startswith("C") else f"DM to @{channel_id}"
+        kind = "file" if filename.startswith(REPORT_PREFIX) else "chart"
+        self._print(f"[{where}] {title}: {kind} saved to {path}")
         return str(path)
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> SharedFile:
+        """The console has no shared files: `sre-coach import <path>` reads local ones."""
+        raise DeliveryError("refused", "the console has no shared files")
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         """The console has no modals: name the form's fields, to type as one command."""
@@ -120,7 +131,9 @@ class Console:
 
     def __post_init__(self) -> None:
         charts = chart_folder(self.db.url, Path.cwd())
-        self.messenger = ConsoleMessenger(self.out, self.clock, charts)
+        self.messenger = ConsoleMessenger(
+            self.out, self.clock, charts, database_folder(self.db.url)
+        )
         bot = Bot(self.content, self.db, self.clock, Router(self.db, self.clock, self.content))
         self.router = bot.router
         self.work = bot.due_work(OneWorkspace(self.messenger), worker="console")
@@ -184,10 +197,20 @@ class Console:
             await self.messenger.send(post)
         for post in outcome.posts:
             await self.messenger.send(post)
+        for upload in outcome.uploads:
+            await self.messenger.upload(upload.to, upload.filename, upload.content, upload.title)
 
     def _say(self, text: str) -> None:
         self.out.write(f"[console] {text}\n")
         self.out.flush()
+
+
+def database_folder(url: str) -> Path:
+    """The folder of a SQLite database file (else the working folder)."""
+    _, sep, path = url.partition(":///")
+    if url.startswith("sqlite") and sep and path and not path.startswith(":memory:"):
+        return Path(path).resolve().parent
+    return Path.cwd()
 
 
 async def load_clock(db: Database) -> ManualClock:

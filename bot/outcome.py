@@ -69,6 +69,17 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file to share once the request's changes are committed: in a channel, or in the DM
+    of a user when `to` is a user id."""
+
+    to: str
+    filename: str
+    content: bytes
+    title: str
+
+
+@dataclass(frozen=True)
 class Prompt:
     """A question the asker may want to ask next: a short `title`, the `message` it sends."""
 
@@ -86,3 +97,18 @@ class Outcome:
     form: Form | None = None
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
     prompts: tuple[Prompt, ...] = ()  # suggested next questions (an assistant thread shows them)
+    fetch: FetchFiles | None = None  # shared files to read, then import (`/sre import`)
+    uploads: tuple[Upload, ...] = ()  # files to share after the reply (`/sre report`)
+
+
+@dataclass(frozen=True)
+class FetchFiles:
+    """Files shared in the channel for the adapter to download (off the ack path) and hand
+    back to the importer: their ids, a size cap each, and whether it is a dry run."""
+
+    file_ids: tuple[str, ...]
+    max_bytes: int
+    dry_run: bool
+    team_id: str
+    channel_id: str
+    user_id: str

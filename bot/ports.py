@@ -27,6 +27,14 @@ class DeliveryError(Exception):
         self.verdict, self.reason, self.retry_after = verdict, reason, retry_after
 
 
+@dataclass(frozen=True)
+class SharedFile:
+    """A file someone shared, as downloaded: its name and its bytes."""
+
+    name: str
+    content: bytes
+
+
 class Messenger(Protocol):
     """The one outgoing port: Slack and the console each implement every operation."""
 
@@ -41,6 +49,10 @@ class Messenger(Protocol):
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         """Show `form` to the user whose action carried `trigger_id`."""
+        ...
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> SharedFile:
+        """Download a file shared in a channel (at most `max_bytes`). Raises `DeliveryError`."""
         ...
 
     async def publish_home(self, user_id: str, doc: Doc) -> None:

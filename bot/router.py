@@ -25,7 +25,8 @@ from bot.doc import Doc, quoted
 from bot.domain.errors import DomainError, UsageError
 from bot.domain.nearest import did_you_mean
 from bot.outcome import Outcome, Post, ToChannel
-from bot.services import activity, coaching, direct, home, membership
+from bot.services import activity, coaching, direct, home, imports, membership
+from bot.services.imports import ImportRun
 from bot.services.request import Asker, Request
 from bot.views.help import command_doc, help_doc, topic_doc, topics, usage_doc
 
@@ -169,6 +170,30 @@ class Router:
             req = self._request(uow, Asker(team_id, channel_id, user), now)
             if await activity.count(req, at or now, kind):
                 await uow.commit()
+
+    async def imported(self, asker: Asker, run: ImportRun) -> Outcome:
+        """Import gathered catalog and SLO files into the asker's channel coalition (the CLI,
+        the schedule, and `/sre import` once the shared files are downloaded)."""
+
+        async def work() -> Outcome:
+            async with self.db.unit_of_work(asker.team_id) as uow:
+                outcome = await imports.run_import(self._request(uow, asker, self.clock.now()), run)
+                await uow.commit()
+            return outcome
+
+        return await self._refusing(work())
+
+    async def file_shared(
+        self, team_id: str, channel_id: str, user: str, file_id: str, event_id: str | None = None
+    ) -> None:
+        """Remember a file a member shared in a coalition channel, for `/sre import`."""
+        async with self.db.unit_of_work(team_id) as uow:
+            now = self.clock.now()
+            if not await uow.claim_event(event_id, now):
+                return
+            req = self._request(uow, Asker(team_id, channel_id, user), now)
+            await imports.note_shared_file(req, file_id)
+            await uow.commit()
 
     async def _refusing(self, work: Any) -> Outcome:
         """The outcome of `work`, or a short refusal when the rules or the words say no."""

@@ -12,7 +12,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./sre-coach.db"
 # The bot scopes of manifest.json (tests/test_manifest.py keeps the two the same).
 DEFAULT_INSTALL_SCOPES = (
     "app_mentions:read,assistant:write,channels:history,channels:read,chat:write,commands,"
-    "files:write,im:history,reactions:read,users:read"
+    "files:read,files:write,im:history,im:write,reactions:read,users:read"
 )
 
 

@@ -298,6 +298,10 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: list[Held] = []
         self._files: dict[str, dict[str, Any]] = {}
+        self.shared_files: dict[str, tuple[dict[str, Any], bytes]] = {}
+        """Files people shared (``share_file``): what ``files.info`` answers and the bytes
+        its private download URL serves, to a request carrying a bot token only."""
+        self.downloads: list[tuple[str, str | None]] = []  # (file id, bearer token)
         self.workspaces = FakeWorkspaces(self.violations)
         """Installs and tokens per team (OAuth mode): see ``tests/fakeworkspaces.py``."""
         self._ts_counter = itertools.count(1)
@@ -322,6 +326,7 @@ class FakeSlack:
             "views.push": self._view,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.info": self._files_info,
             "apps.connections.open": self._apps_connections_open,
         }
 
@@ -334,6 +339,7 @@ class FakeSlack:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
+        app.router.add_get("/files-pri/{team_file}/{name}", self._handle_download)
         app.router.add_post("/response/{hook_id}", self._handle_response_url)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -541,6 +547,45 @@ class FakeSlack:
             )
         self.uploads[file_id] = len(data)
         return web.Response(text=f"OK - {len(data)}", content_type="text/plain")
+
+    def share_file(
+        self, name: str, content: bytes, user: str = "U1", channel: str = "C0SRE"
+    ) -> dict[str, Any]:
+        """A file `user` shared in `channel`: returns the `file_shared` event to deliver."""
+        file_id = self._next_id("F")
+        url = f"{self._origin}/files-pri/{TEAM_ID}-{file_id}/{name}"
+        info = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "size": len(content),
+            "filetype": name.rsplit(".", 1)[-1] if "." in name else "text",
+            "user": user,
+            "channels": [channel],
+            "url_private": url,
+            "url_private_download": url + "?download=1",
+        }
+        self.shared_files[file_id] = (info, content)
+        return {
+            "type": "file_shared",
+            "file_id": file_id,
+            "user_id": user,
+            "file": {"id": file_id},
+            "channel_id": channel,
+            "event_ts": self._next_ts(),
+        }
+
+    async def _handle_download(self, request: web.Request) -> web.StreamResponse:
+        """A file's private URL: the bytes for a bot token, Slack's sign-in page otherwise."""
+        file_id = request.match_info["team_file"].split("-", 1)[-1]
+        token = _bearer(request.headers.get("Authorization"))
+        self.downloads.append((file_id, token))
+        if file_id not in self.shared_files:
+            return web.Response(status=404, text="Not Found", content_type="text/plain")
+        if token is None or not token.startswith("xoxb-") or "token" in request.query:
+            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
+        _, content = self.shared_files[file_id]
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -816,6 +861,12 @@ class FakeSlack:
                 }
             )
         return {"ok": True, "files": files}
+
+    def _files_info(self, call: SlackCall) -> dict[str, Any]:
+        found = self.shared_files.get(str(call.params.get("file")))
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": found[0]}
 
     def _apps_connections_open(self, call: SlackCall) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://{self._origin.removeprefix('http://')}/socket"}

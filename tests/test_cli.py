@@ -151,6 +151,44 @@ async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:
     assert "; 0 message(s) sent" in again
 
 
+async def test_import_into_a_channels_coalition(tmp_path: Path, repo_root: Path) -> None:
+    fixtures = repo_root / "tests" / "fixtures" / "catalog"
+    code, _, err = await _cli(tmp_path, "console", stdin="/sre join lead\n/quit\n")
+    assert code == 0, err
+    channel = ("--channel", "C0COALITION")
+    code, out, err = await _cli(tmp_path, "import", str(fixtures / "backstage"), *channel)
+    assert code == 0, err
+    assert "Services: 5 new" in out
+    malformed = str(fixtures / "slo" / "pyrra" / "malformed.yaml")
+    code, out, err = await _cli(tmp_path, "import", malformed, *channel)
+    assert code == 1
+    assert "malformed.yaml:document" in err and "Nothing was imported" in err
+    code, _, err = await _cli(tmp_path, "import", malformed, "--channel", "C0NONE")
+    assert code == 2 and "no coalition on channel C0NONE" in err
+    assert "Traceback" not in out + err
+
+
+async def test_import_from_backstage(tmp_path: Path, repo_root: Path) -> None:
+    from tests.fakebackstage import FakeBackstage, component
+
+    code, _, err = await _cli(tmp_path, "console", stdin="/sre join lead\n/quit\n")
+    assert code == 0, err
+    slos = str(repo_root / "tests" / "fixtures" / "catalog" / "slo" / "sloth" / "valid.yaml")
+    entities = [component(f"svc-{n}", tags=["tier-1"]) for n in range(7)]
+    async with FakeBackstage(entities, token="s3cret") as fake:
+        args = ("import", slos, "--backstage", "--channel", "C0COALITION")
+        code, out, err = await _cli(
+            tmp_path, *args, BACKSTAGE_BASE_URL=fake.base_url, BACKSTAGE_TOKEN="s3cret"
+        )
+        assert code == 0, err
+        assert "Read 7 components" in out and "Services: 7 new" in out
+        code, out, err = await _cli(
+            tmp_path, *args, BACKSTAGE_BASE_URL=fake.base_url, BACKSTAGE_TOKEN="wrong"
+        )
+    assert code == 1 and "refused the request (401)" in err and "Nothing was imported" in err
+    assert "s3cret" not in out + err and "wrong" not in out + err
+
+
 def _oauth_env(tmp_path: Path, fake: FakeSlack, key: str, port: int = 3000) -> dict[str, str]:
     return _env(
         tmp_path,

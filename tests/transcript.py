@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.doc import Doc
 from bot.outcome import Ephemeral, Form, Post, ToChannel, ToUser
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, SharedFile
 from bot.render.text import render
 
 
@@ -46,6 +46,7 @@ class Transcript:
     zones: dict[str, str] = field(default_factory=dict)
     delivered_then_failed: bool = False  # the next failure happens after Slack got the post
     clock: Clock | None = None
+    shared: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file id -> name, bytes
     fail_where: str = ""  # only sends whose destination starts with this fail ("@" DMs, "#")
 
     async def send(self, post: Post) -> str | None:
@@ -63,6 +64,12 @@ class Transcript:
     async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
         self.uploads.append((channel_id, filename, len(content)))
         return filename
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> SharedFile:
+        if file_id not in self.shared:
+            raise DeliveryError("refused", "file_not_found")
+        name, content = self.shared[file_id]
+        return SharedFile(name, content[: max_bytes + 1])
 
     async def open_form(self, trigger_id: str, form: Form) -> None:
         self.forms.append(form)

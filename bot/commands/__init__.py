@@ -6,14 +6,26 @@
 
 from __future__ import annotations
 
-from bot.commands import beat, coaching, health, membership, primitives, rollout, structure
+from bot.commands import (
+    beat,
+    coaching,
+    health,
+    imports,
+    membership,
+    primitives,
+    reporting,
+    rollout,
+    structure,
+)
 from bot.commands.table import Commands, Subcommand
 
 COMMANDS: Commands = (
     *membership.SUBCOMMANDS,
     *rollout.SUBCOMMANDS,
+    *reporting.SUBCOMMANDS,
     *structure.SUBCOMMANDS,
     *primitives.SUBCOMMANDS,
+    *imports.SUBCOMMANDS,
     *beat.SUBCOMMANDS,
     *health.SUBCOMMANDS,
     *coaching.SUBCOMMANDS,

@@ -67,6 +67,12 @@ class Coalition(Base):
     shadow: Mapped[bool] = mapped_column(default=False, server_default=false())
     health_week: Mapped[str | None] = mapped_column(String(10))  # last week assessed
     heaviest_owner: Mapped[str | None] = mapped_column(String(32))  # at the last reading
+    # The catalog import (bot/domain/critical.py syntax), a lead's daily import from Backstage,
+    # and the day of the month the sponsor report goes out (None: not sent).
+    critical_selector: Mapped[str | None] = mapped_column(String(600))
+    import_daily: Mapped[bool] = mapped_column(default=False, server_default=false())
+    imported_on: Mapped[date | None] = mapped_column(Date)  # the last daily import's day
+    report_day: Mapped[int | None] = mapped_column()
 
 
 class Member(Base):

@@ -143,6 +143,8 @@ class PlanningRepo(Scoped):
                     blockers=tuple(
                         b for b in blockers[c.id] if b.user_id in {m.user_id for m in people}
                     ),
+                    report_day=c.report_day,
+                    sponsors=tuple(m.user_id for m in people if m.role == Role.SPONSOR),
                 )
             except Exception as error:  # one coalition's bad row must not stop everyone's beat
                 beats.broken.append((planning, error))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.inserts import changed, insert_if_absent
@@ -188,6 +188,30 @@ class Coalitions:
         """Every coalition of the workspaces the bot serves (not uninstalled, not parked)."""
         query = select(Coalition).where(served(Coalition.team_id)).order_by(Coalition.id)
         return list(await self.session.scalars(query))
+
+    async def on_channel(self, channel_id: str) -> list[Coalition]:
+        """The coalitions of every workspace on channel `channel_id` (the CLI's look-up)."""
+        query = select(Coalition).where(Coalition.channel_id == channel_id)
+        return list(await self.session.scalars(query.order_by(Coalition.id)))
+
+    async def claim_imports(self, day_of: dict[int, date]) -> set[int]:
+        """Take each coalition's daily import of its day for this replica only (compare-and-set,
+        every workspace); the ids it took."""
+        taken: set[int] = set()
+        for coalition_id, day in day_of.items():
+            result = await self.session.scalars(
+                update(Coalition)
+                .where(
+                    Coalition.id == coalition_id,
+                    Coalition.import_daily.is_(True),
+                    or_(Coalition.imported_on.is_(None), Coalition.imported_on < day),
+                )
+                .values(imported_on=day)
+                .returning(Coalition.id),
+                execution_options={"synchronize_session": False},
+            )
+            taken.update(result)
+        return taken
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Coalition]:
         """The coalitions with these ids."""

@@ -132,6 +132,15 @@ class ServiceRow(Base):
     owner_team: Mapped[str | None] = mapped_column(String(64))
     added_by: Mapped[str] = mapped_column(String(32))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where it is defined (bot/domain/catalog.py Source): hand, catalog; `origin` is the
+    # catalog's entity ref. `typed`: the fields a person set by hand, comma-separated, which an
+    # import never overwrites silently. A service gone from the catalog is marked, never deleted.
+    source: Mapped[str] = mapped_column(String(8), default="hand", server_default="hand")
+    origin: Mapped[str | None] = mapped_column(String(200))
+    lifecycle: Mapped[str | None] = mapped_column(String(64))
+    system: Mapped[str | None] = mapped_column(String(64))
+    typed: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    vanished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SloRow(Base):
@@ -150,6 +159,29 @@ class SloRow(Base):
     defined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     signed_off_by: Mapped[str | None] = mapped_column(String(32))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # hand, or code (an SLO file); `origin` is the JSON list [format, path, document, name,
+    # field] for code. `code_target`/`code_window_days`: what the code said at the last import
+    # (None: the code has no such SLO), so drift shows without reading the files again.
+    source: Mapped[str] = mapped_column(String(8), default="hand", server_default="hand")
+    origin: Mapped[str | None] = mapped_column(Text)
+    vanished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    code_target: Mapped[float | None] = mapped_column(Float)
+    code_window_days: Mapped[int | None] = mapped_column()
+
+
+class PendingFile(Base):
+    """A file a member shared in a coalition's channel (`file_shared`), until `/sre import`
+    reads it: its id and who shared it, never its content."""
+
+    __tablename__ = "pending_files"
+    __table_args__ = (UniqueConstraint("coalition_id", "file_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    coalition_id: Mapped[int] = _coalition_fk()
+    file_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PrimitiveOwner(Base):

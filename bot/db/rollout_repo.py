@@ -312,6 +312,8 @@ def _state(
                 owner_team=s.owner_team,
                 slos=tuple(_slo(r) for r in slos),
                 workshop_held=s.name.lower() in covered,
+                from_catalog=s.source == "catalog",
+                vanished=s.vanished_at is not None,
             )
             for s, slos in services
         ),
@@ -326,7 +328,16 @@ def _state(
 
 def _slo(row: SloRow) -> Slo:
     return Slo(
-        row.sli, row.target, row.window_days, row.defined_at, row.signed_off_by, row.signed_off_at
+        row.sli,
+        row.target,
+        row.window_days,
+        row.defined_at,
+        row.signed_off_by,
+        row.signed_off_at,
+        in_code=row.source == "code",
+        vanished=row.vanished_at is not None,
+        code_target=row.code_target,
+        code_window_days=row.code_window_days,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.db.catalog_repo import CatalogRepo
 from bot.db.checkin_repo import CheckinRepo, CommitmentRepo
 from bot.db.engine import make_engine, make_sessionmaker, ping
 from bot.db.health_repo import HealthRepo
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.workspaces = WorkspaceRepo(session, team_id)
         self.coalitions = CoalitionRepo(session, team_id)
         self.rollout = RolloutRepo(session, team_id)
+        self.catalog = CatalogRepo(session, team_id)
         self.checkins = CheckinRepo(session, team_id)
         self.commitments = CommitmentRepo(session, team_id)
         self.health = HealthRepo(session, team_id)

@@ -16,6 +16,7 @@ from bot.domain.hours import WorkingHours, at_local, local_day, next_open
 CHANNEL_HOURS = WorkingHours(time(9), time(18))
 POST_TIME = time(10)  # countdowns and retro prompts, coalition time
 DIGEST_TIME = time(9, 30)
+REPORT_TIME = time(9)  # the sponsor report, in the sponsor's hours
 REMIND_AFTER = timedelta(hours=24)
 MISSED_AFTER = timedelta(hours=48)
 STALL_WEEKS = 3
@@ -39,6 +40,7 @@ RELEVANCE = {
     "concentration": timedelta(hours=72),
     "lead-quiet": timedelta(hours=72),
     "blocker": timedelta(hours=72),
+    "sponsor-report": timedelta(days=7),
 }
 DIRECT = {
     "checkin",
@@ -50,6 +52,7 @@ DIRECT = {
     "health-lead",
     "lead-quiet",
     "blocker",
+    "sponsor-report",
 }
 
 
@@ -135,6 +138,8 @@ class Beat:
     workshops: tuple[tuple[int, str, date, tuple[str, ...]], ...] = ()  # (id, topic, day, who)
     leads: tuple[str, ...] = ()
     blockers: tuple[Blocker, ...] = ()
+    report_day: int | None = None  # day of the month the sponsor report goes out
+    sponsors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,12 @@ def _checkins(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
 def _channel_posts(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
     planned = []
     for day in _days(since, until, beat.tz):
+        if day.day == beat.report_day:
+            due = at_local(day, REPORT_TIME, beat.tz)
+            planned += [
+                Planned("sponsor-report", sponsor, f"report-{day:%Y-%m}", due)
+                for sponsor in beat.sponsors
+            ]
         if day.weekday() == beat.cadence.digest_day:
             planned.append(
                 Planned(

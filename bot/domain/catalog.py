@@ -203,3 +203,19 @@ class ImportPlan:
 def same_target(a: float, b: float) -> bool:
     """Targets are kept to 4 decimals of a percent (99.9995%)."""
     return round(a, 4) == round(b, 4)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """One import's input: what was read, every problem met (`file:document N: field: why`),
+    how many files or pages were looked at, and where it came from (for the summary)."""
+
+    reading: Reading
+    problems: tuple[str, ...] = ()
+    files: int = 0
+    where: str = ""
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing failed to read."""
+        return not self.problems

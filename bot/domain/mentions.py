@@ -63,3 +63,8 @@ def _token(sigil: str, ref: str) -> str:
     if not ID.fullmatch(ref):
         return ref  # not an id the bot parsed: plain text, escaped like any other
     return f"{OPEN}{sigil}{ref}{CLOSE}"
+
+
+def unnamed(text: str, instead: str = "a member") -> str:
+    """`text` with every mention of a person replaced by `instead` (for aggregate reports)."""
+    return TOKEN.sub(lambda m: instead if m.group(1) == "@" else m.group(0), text)

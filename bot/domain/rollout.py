@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.catalog import Drift, same_target
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Membership, Role
 from bot.domain.errors import UsageError
 from bot.domain.programme import Milestone, Programme, StepDef
@@ -21,11 +22,25 @@ class Slo:
     defined_at: datetime
     signed_off_by: str | None = None
     signed_off_at: datetime | None = None
+    in_code: bool = False  # defined in an SLO file (imported), not typed in the bot
+    vanished: bool = False  # gone from the code: kept, marked
+    code_target: float | None = None  # what the code said at the last import
+    code_window_days: int | None = None
 
     @property
     def signed(self) -> bool:
         """True once a PM or sponsor signed it off."""
         return self.signed_off_at is not None
+
+    @property
+    def drift(self) -> Drift:
+        """How this SLO in the bot compares with the code, as of the last import."""
+        if self.in_code:
+            return Drift.SAME
+        if self.code_target is None or self.code_window_days is None:
+            return Drift.BOT_ONLY
+        alike = same_target(self.target, self.code_target)
+        return Drift.SAME if alike and self.window_days == self.code_window_days else Drift.DIFFERS
 
 
 @dataclass(frozen=True)
@@ -37,16 +52,31 @@ class Service:
     owner_team: str | None = None
     slos: tuple[Slo, ...] = ()
     workshop_held: bool = False  # a held workshop covered it
+    from_catalog: bool = False
+    vanished: bool = False  # gone from the catalog: kept, marked, out of the coverage
+
+    @property
+    def live_slos(self) -> tuple[Slo, ...]:
+        """Its SLOs, without those gone from the code."""
+        return tuple(s for s in self.slos if not s.vanished)
+
+    @property
+    def drift(self) -> Drift | None:
+        """Its SLOs against the code: SAME (defined in code), BOT_ONLY, DIFFERS; None: no SLO."""
+        kinds = {s.drift for s in self.live_slos}
+        if not kinds:
+            return None
+        return kinds.pop() if len(kinds) == 1 else Drift.DIFFERS
 
     @property
     def has_slo(self) -> bool:
-        """At least one SLO is defined."""
-        return bool(self.slos)
+        """At least one SLO is defined (not counting those gone from the code)."""
+        return bool(self.live_slos)
 
     @property
     def signed_off(self) -> bool:
         """Every SLO it has is signed off (and it has one)."""
-        return self.has_slo and all(s.signed for s in self.slos)
+        return self.has_slo and all(s.signed for s in self.live_slos)
 
     @property
     def ready(self) -> bool:
@@ -101,8 +131,9 @@ class RolloutState:
 
     @property
     def critical(self) -> tuple[Service, ...]:
-        """The critical services, which the rollout covers first."""
-        return tuple(s for s in self.services if s.critical)
+        """The critical services, which the rollout covers first (not those gone from the
+        catalog)."""
+        return tuple(s for s in self.services if s.critical and not s.vanished)
 
     def has_role(self, role: Role) -> bool:
         """True when an active member holds `role`."""

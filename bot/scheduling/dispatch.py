@@ -222,6 +222,13 @@ class Dispatcher:
                 log.warning("digest chart not shared: %s", error.reason)
             except Exception as error:  # the digest is out; only its picture is lost
                 self._fault("chart", nudge, error, report)
+        for file in composed.files:
+            try:
+                await messenger.upload(file.to, file.filename, file.content, file.title)
+            except DeliveryError as error:
+                log.warning("file %s not shared: %s", file.filename, error.reason)
+            except Exception as error:  # the post is out; only this file is lost
+                self._fault("file", nudge, error, report)
 
     def _fault(self, stage: str, nudge: Nudge, error: BaseException, report: TickReport) -> None:
         ids = {"team": nudge.team_id, "coalition": nudge.coalition_id, "nudge": nudge.id}

@@ -14,6 +14,7 @@ from bot.db.uow import EVENT_MEMORY, Database
 from bot.ports import Messengers, Unreachable
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
+from bot.scheduling.imports import CatalogReader, import_due
 from bot.scheduling.plan import next_moment, plan_due
 from bot.scheduling.retention import PurgeIncomplete, purge
 from bot.services import health_reading
@@ -39,9 +40,11 @@ class DueWork:
         content: Content,
         worker: str,
         grace: timedelta = UNINSTALL_GRACE,
+        catalog: CatalogReader | None = None,
     ) -> None:
         self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
         self.grace = grace
+        self.catalog = catalog  # the configured Backstage, for the daily imports
         self.faults = Faults()
         self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults)
         self.purged_on: date | None = None
@@ -55,6 +58,9 @@ class DueWork:
         await self._stage("health readings", now, self.read_health(now))
         await self._stage("planner", now, plan_due(self.db, self.content, now, self.faults))
         report = await self._stage("dispatcher", now, self.dispatcher.tick(fresh=False)) or report
+        if self.catalog is not None:
+            work = import_due(self.db, self.content, self.catalog, now, self.faults)
+            await self._stage("catalog import", now, work)
         if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
             await self._stage("event memory", now, self.db.forget_events_before(now - EVENT_MEMORY))
             await self._stage("uninstalled workspaces", now, self.forget_uninstalled(now))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.db.health_models import OnCallReport
+from bot.db.models import Coalition
+from bot.db.uow import UnitOfWork
 from bot.doc import Doc
 from bot.domain.calendar import iso_week
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
@@ -141,8 +143,17 @@ async def report_oncall(req: Request, report: OnCallWeek) -> Outcome:
 async def coalition_health(req: Request) -> Outcome:
     """The coalition in aggregate, never a person."""
     loaded = await load(req)
-    coalition, now, uow = loaded.coalition, req.now, req.uow
     users = [m.user_id for m in loaded.members]
+    return Outcome(
+        reply=views.coalition(await aggregate(req.uow, loaded.coalition, users, req.now))
+    )
+
+
+async def aggregate(
+    uow: UnitOfWork, coalition: Coalition, users: list[str], now: datetime
+) -> views.CoalitionHealth:
+    """The coalition's health as totals (also the sponsor report's): averages and support
+    counts only above the group-size minimum."""
     recent = [c for c in await uow.checkins.of(coalition) if c.asked_at >= now - timedelta(weeks=4)]
     energies = [c.energy for c in recent if c.energy is not None]
     activity = await uow.health.activity(coalition)
@@ -158,7 +169,7 @@ async def coalition_health(req: Request) -> Outcome:
     if len(users) >= MIN_FOR_AVERAGES:
         standings = await uow.health.readings(coalition, iso_week(now.date()))
         supported = sum(1 for s in standings if s.level != "green")
-    view = views.CoalitionHealth(
+    return views.CoalitionHealth(
         members=len(users),
         minimum=MIN_HEALTHY_SIZE,
         left_30d=left,
@@ -173,7 +184,6 @@ async def coalition_health(req: Request) -> Outcome:
         concentrated=concentration(items, len(users), coalition.heaviest_owner) is not None,
         supported=supported,
     )
-    return Outcome(reply=views.coalition(view))
 
 
 async def shadow(req: Request, on: bool) -> Outcome:

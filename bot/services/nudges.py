@@ -23,8 +23,9 @@ from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
 from bot.domain.rollout import RolloutState, figures, progress
-from bot.outcome import Post, ToChannel, ToUser
+from bot.outcome import Post, ToChannel, ToUser, Upload
 from bot.render.chart import Point, progress_png
+from bot.services import report
 from bot.views import beat as views
 from bot.views import health as health_views
 from bot.views.digest import digest
@@ -50,6 +51,7 @@ class Composed:
     chart: Chart | None = None
     reason: str = ""
     trouble: Exception | None = None  # the chart could not be drawn: the post goes without it
+    files: tuple[Upload, ...] = ()  # files shared after the post, where each says
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,16 @@ async def _digest(n: Nudging) -> Composed:
     return Composed(composed.post, Chart(name, png, "Progress toward the deadline"))
 
 
+async def _sponsor_report(n: Nudging) -> Composed:
+    if n.coalition.report_day is None:
+        return _skip("the monthly report was turned off")
+    members = await n.uow.coalitions.active_members(n.coalition)
+    if not any(m.user_id == n.nudge.recipient and m.role == "sponsor" for m in members):
+        return _skip("no longer a sponsor of the coalition")
+    built = await report.build(n.uow, n.content, n.coalition, n.now, n.nudge.recipient)
+    return Composed(n.dm(built.doc).post, files=built.files)
+
+
 Composer = Callable[[Nudging], Awaitable[Composed]]
 COMPOSERS: dict[str, Composer] = {
     "checkin": _checkin,
@@ -280,4 +292,5 @@ COMPOSERS: dict[str, Composer] = {
     "lead-quiet": _lead_quiet,
     "concentration": _concentration,
     "blocker": _blocker,
+    "sponsor-report": _sponsor_report,
 }

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.db.catalog_repo import typed_fields
 from bot.db.rollout_models import PrimitiveOwner, ServiceRow, SloRow, Workshop
 from bot.doc import Doc
 from bot.domain.errors import UsageError
@@ -109,6 +110,7 @@ async def add_service(req: Request, new: NewService) -> Outcome:
             owner_team=new.team,
             added_by=req.asker.user_id,
             added_at=req.now,
+            typed="critical,owner_team" if new.team else "critical",
         )
         req.uow.rollout.add(service)
         record(req, loaded, "service", f"added {_service_words(new.name, new.critical, new.team)}")
@@ -116,6 +118,13 @@ async def add_service(req: Request, new: NewService) -> Outcome:
         before = (service.critical, service.owner_team)
         service.critical = new.critical
         service.owner_team = new.team or service.owner_team
+        # What a person says here an import will not overwrite without saying so.
+        typed = (
+            typed_fields(service.typed or "")
+            | {"critical"}
+            | ({"owner_team"} if new.team else set())
+        )
+        service.typed = ",".join(sorted(typed))
         if (service.critical, service.owner_team) != before:
             words = _service_words(service.name, service.critical, service.owner_team)
             record(req, loaded, "service", f"changed {words}")
@@ -142,6 +151,7 @@ async def define_slo(req: Request, new: NewSlo | None) -> Outcome:
         slo.target, slo.window_days = new.target, new.window_days
         slo.defined_by, slo.defined_at = req.asker.user_id, req.now
         slo.signed_off_by, slo.signed_off_at = None, None
+        slo.source, slo.vanished_at = "hand", None  # typed in the bot now, whatever the code says
     else:
         record(req, loaded, "slo", f"defined {said}")
         req.uow.rollout.add(

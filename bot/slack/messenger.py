@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -10,11 +11,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.doc import Doc
 from bot.outcome import Ephemeral, Form, Post, ToChannel, ToUser
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, SharedFile
 from bot.render.blocks import MAX_BLOCKS_VIEW, blocks, fallback
 from bot.render.modal import modal
 
 TAG_EVENT = "sre_coach_post"
+FILE_HOST = "files.slack.com"
 
 
 def _verdict(error: Exception) -> DeliveryError:
@@ -70,8 +72,12 @@ class SlackMessenger:
         raise TypeError(f"unknown destination {post.to!r}")
 
     async def upload(self, channel_id: str, filename: str, content: bytes, title: str) -> str:
-        """Share a file: files.getUploadURLExternal, then files.completeUploadExternal."""
+        """Share a file: files.getUploadURLExternal, then files.completeUploadExternal; to a
+        user id, in the DM with them (conversations.open)."""
         try:
+            if channel_id[:1] in ("U", "W"):
+                opened = await self.client.conversations_open(users=channel_id)
+                channel_id = str((opened.get("channel") or {}).get("id") or channel_id)
             response = await self.client.files_upload_v2(
                 channel=channel_id, content=content, filename=filename, title=title
             )
@@ -79,6 +85,43 @@ class SlackMessenger:
             raise _verdict(error) from error
         files = response.get("files") or [{}]
         return str(files[0].get("id") or filename)
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> SharedFile:
+        """`files.info`, then the file's private download URL with the bot token (files:read);
+        only from Slack's file host or the API's own, without following redirects."""
+        try:
+            info = await self.client.files_info(file=file_id)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as error:
+            raise _verdict(error) from error
+        file = info.get("file") or {}
+        name = str(file.get("name") or file_id)[:120]
+        if int(file.get("size") or 0) > max_bytes:
+            raise DeliveryError("refused", f"{name} is larger than {max_bytes // 1024} KiB")
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        if not self._file_host(url):
+            raise DeliveryError("refused", f"{name} has no download address on Slack")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        timeout = aiohttp.ClientTimeout(total=30)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(url, headers=headers, allow_redirects=False) as response,
+            ):
+                if response.status != 200 or response.content_type == "text/html":
+                    # Slack answers a download without files:read with its sign-in page.
+                    raise DeliveryError("refused", f"{name} could not be downloaded")
+                data = await response.content.read(max_bytes + 1)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryError("refused", f"{name}: download failed") from error
+        if len(data) > max_bytes:
+            raise DeliveryError("refused", f"{name} is larger than {max_bytes // 1024} KiB")
+        return SharedFile(name, data)
+
+    def _file_host(self, url: str) -> bool:
+        parts = urlsplit(url)
+        api = urlsplit(self.client.base_url)
+        trusted = {FILE_HOST, api.netloc}
+        return parts.scheme in ("https", api.scheme) and parts.netloc in trusted
 
     async def timezone(self, user_id: str) -> str | None:
         """The user's `tz` from `users.info`."""

@@ -25,7 +25,7 @@ from bot.slack.deps import SlackDeps
 from bot.slack.installations import check_keys
 from bot.slack.server import web_app
 from bot.slack.workspaces import SingleWorkspace, TeamMessengers, TokenDirectory
-from bot.wiring import build
+from bot.wiring import backstage_reader, build
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,8 @@ async def serve(settings: Settings, content: Content) -> int:
     beat = TeamMessengers(tokens, settings.slack_api_base_url)
     grace = timedelta(days=settings.uninstall_grace_days)
     worker = f"{socket.gethostname()}-{os.getpid()}"
-    timer = start_timer(bot.due_work(beat, worker=worker, grace=grace))
+    catalog = backstage_reader(settings)
+    timer = start_timer(bot.due_work(beat, worker=worker, grace=grace, catalog=catalog))
     try:
         if settings.socket_mode:
             await _socket_mode(app, settings)

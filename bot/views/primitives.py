@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.doc import Bullets, Doc, Heading, Note, Paragraph, Part
+from bot.domain.catalog import Drift
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.rollout import Ownership, Service
@@ -66,6 +67,15 @@ def workshop_saved(day: date, topic: str, services: Sequence[str], attendees: Se
     return Doc.text(f"Workshop on {day}: *{topic}*{covered}{people}.")
 
 
+MAX_LISTED = 40
+DRIFT_SHOWN = {
+    Drift.SAME: "SLO in code",
+    Drift.BOT_ONLY: "SLO only in the bot",
+    Drift.DIFFERS: "SLO differs from code (drift)",
+    Drift.CODE_ONLY: "SLO only in code",
+}
+
+
 def _service_line(s: Service) -> str:
     slos = "; ".join(
         f"{o.sli} {percent(o.target)}/{o.window_days}d"
@@ -80,18 +90,28 @@ def _service_line(s: Service) -> str:
     ]
     ready = " ".join(("✓" if ok else "✗") + " " + label for label, ok in checks)
     crit = "critical" if s.critical else "other"
-    return f"*{s.name}* ({crit}, {s.owner_team or 'no owner'}): {slos or 'no SLO'}. {ready}"
+    line = f"*{s.name}* ({crit}, {s.owner_team or 'no owner'}): {slos or 'no SLO'}. {ready}"
+    if s.critical and s.drift is not None:
+        line += f". {DRIFT_SHOWN[s.drift]}"
+    if s.vanished:
+        line += ". Gone from the catalog: kept, marked, not counted"
+    return line
 
 
 def services(items: Sequence[Service], ownerships: Mapping[str, Ownership]) -> Doc:
     """Services and their readiness, then the primitives' owners."""
     parts: list[Part] = [Heading("Services and primitives")]
-    ordered = sorted(items, key=lambda s: (not s.critical, s.name.lower()))
+    ordered = sorted(items, key=lambda s: (s.vanished, not s.critical, s.name.lower()))
     parts.append(
-        Bullets(tuple(map(_service_line, ordered)))
+        Bullets(tuple(map(_service_line, ordered[:MAX_LISTED])))
         if ordered
         else Paragraph("No services yet: `/sre service <name> critical [team <team>]`.")
     )
+    if len(ordered) > MAX_LISTED:
+        rest = ordered[MAX_LISTED:]
+        gone = sum(s.vanished for s in rest)
+        more = f"and {len(rest)} more services ({sum(s.critical for s in rest)} critical"
+        parts.append(Note(more + (f", {gone} gone from the catalog)." if gone else ").")))
     owners = tuple(
         f"{o.primitive}: "
         + (person(o.owner) if o.owner else "nobody")

@@ -121,12 +121,14 @@ async def test_a_server_that_is_gone() -> None:
 def test_settings_name_the_backstage_server(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("BACKSTAGE_BASE_URL", "BACKSTAGE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    settings = Settings(
-        _env_file=None, backstage_base_url="https://bs.example/ ", backstage_token="t"
-    )  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        backstage_base_url="https://bs.example/ ",
+        backstage_token="t",  # type: ignore[arg-type]
+    )
     client = BackstageClient.from_settings(settings)
     assert client.base_url == "https://bs.example" and client.token == SecretStr("t")
-    blank = Settings(_env_file=None, backstage_base_url="", backstage_token=" ")  # type: ignore[call-arg]
+    blank = Settings(_env_file=None, backstage_base_url="", backstage_token=" ")  # type: ignore[call-arg,arg-type]
     assert blank.backstage_base_url is None and blank.backstage_token is None
     with pytest.raises(BackstageError, match=r"BACKSTAGE_BASE_URL is not set\."):
         BackstageClient.from_settings(blank)

@@ -78,6 +78,7 @@ def test_the_fixtures_planned_from_nothing_then_again_change_nothing() -> None:
 def test_changed_components_update_with_field_diffs() -> None:
     state = apply_plan([], plan_import([], Reading(_catalog("a", "b")), None))
     changed = Reading(_catalog("a", "b", owner="group:sre", lifecycle="deprecated"))
+    assert changed.components is not None
     changed = replace(changed, components=(replace(changed.components[0], owner="sre"),
                                            changed.components[1]))  # fmt: skip
     plan = plan_import(state, changed, None)

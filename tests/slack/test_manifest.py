@@ -39,6 +39,7 @@ BOT_EVENTS = {
     "reaction_added",
     "app_uninstalled",  # the workspace's data lifecycle (bot/slack/uninstall.py)
     "tokens_revoked",
+    "file_shared",  # files shared for `/sre import`
     "message.im",  # a DM to the coach is a question (bot/slack/listeners/events.py)
     "assistant_thread_started",  # agent messaging: suggested prompts (listeners/assistant.py)
     "assistant_thread_context_changed",  # the channel beside the thread changed
@@ -50,7 +51,9 @@ BOT_SCOPES = {
     "channels:read",  # member_joined_channel / member_left_channel
     "chat:write",  # chat.postMessage / chat.postEphemeral / chat.update
     "users:read",  # users.info (time zone)
-    "files:write",  # files.getUploadURLExternal / completeUploadExternal (chart)
+    "files:write",  # files.getUploadURLExternal / completeUploadExternal (chart, report)
+    "files:read",  # file_shared, files.info and the private download (`/sre import`)
+    "im:write",  # conversations.open: the sponsor report's files in a sponsor's DM
     "reactions:read",  # reaction_added (participation counts)
     "im:history",  # message.im (questions in a DM)
     "assistant:write",  # assistant.threads.setStatus / setTitle / setSuggestedPrompts

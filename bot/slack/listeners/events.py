@@ -58,9 +58,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         team = team_of(context, body)
         channel, user = event["channel"], event["user"]
-        outcome = await deps.router.channel_change(
-            team, channel, user, change, event_id_of(body)
-        )
+        outcome = await deps.router.channel_change(team, channel, user, change, event_id_of(body))
         deps.send_later(messenger_of(context), outcome)
 
     @app.event("member_joined_channel")
@@ -93,6 +91,18 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await deps.router.activity(
             team, event["channel"], event["user"], "messages", at, event_id_of(body)
         )
+
+    @app.event("file_shared")
+    async def file_shared(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A file shared in a coalition channel: its id is kept for `/sre import`."""
+        file_id = event.get("file_id") or (event.get("file") or {}).get("id")
+        channel, user = event.get("channel_id"), event.get("user_id")
+        if not (file_id and channel and user) or user == context.bot_user_id:
+            return
+        team = team_of(context, body)
+        await deps.router.file_shared(team, channel, user, str(file_id), event_id_of(body))
 
     @app.event("reaction_added")
     async def reaction(
