@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock
@@ -11,6 +11,7 @@ from bot.db.uow import Database
 from bot.guide.encoder import load_encoder
 from bot.guide.library import load_library
 from bot.guide.ranking import Guide
+from bot.meter import NO_METER, Meter
 from bot.ports import Messengers
 from bot.router import Router
 from bot.scheduling.due import DueWork
@@ -31,13 +32,14 @@ class Bot:
     db: Database
     clock: Clock
     router: Router
+    meter: Meter = field(default=NO_METER)
 
     def due_work(self, messengers: Messengers, worker: str) -> DueWork:
         """The scheduled work of one replica, sending through `messengers`."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker)
+        return DueWork(self.db, messengers, self.clock, self.content, worker, self.meter)
 
 
-def build(database_url: str, clock: Clock, content: Content) -> Bot:
-    """The bot over the database at `database_url`."""
-    db = Database(database_url)
-    return Bot(content, db, clock, Router(db, clock, content))
+def build(database_url: str, clock: Clock, content: Content, meter: Meter = NO_METER) -> Bot:
+    """The bot over the database at `database_url`, counting into `meter`."""
+    db = Database(database_url, meter)
+    return Bot(content, db, clock, Router(db, clock, content), meter)
