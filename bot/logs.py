@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import secrets
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -66,7 +67,7 @@ class Redact(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, the bound ids, and the error's
-    kind and traceback when there is one."""
+    kind and stack (not its message) when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line of JSON."""
@@ -78,8 +79,10 @@ class JsonFormatter(logging.Formatter):
             **_ids.get(),
         }
         if record.exc_info and record.exc_info[1] is not None:
-            line["error"] = type(record.exc_info[1]).__name__
-            line["traceback"] = _TOKEN.sub(r"\1-…", self.formatException(record.exc_info))
+            # The frames and the error's kind, not its message: a message may quote input.
+            error = record.exc_info[1]
+            line["error"] = type(error).__name__
+            line["traceback"] = "".join(traceback.format_tb(error.__traceback__))
         return json.dumps(line, ensure_ascii=False)
 
 

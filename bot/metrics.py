@@ -26,14 +26,17 @@ LATENESS_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 900.0, 3600.0, 4 *
 """Seconds; 300.0 is the punctuality SLO's threshold."""
 TICK_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 _WORD = re.compile(r"[a-z][a-z0-9_.-]{0,47}")
+_METHOD = re.compile(
+    r"[a-z]+(\.[a-z][A-Za-z]*){1,3}"
+)  # chat.postMessage, files.completeUploadExternal
 
 
-def _bounded(value: str, allowed: tuple[str, ...] | None = None) -> str:
-    """`value` when it is one of `allowed` (or, without a list, a short lowercase word such as
-    Slack's error codes and method names), else "other": ids (U0123, C0456) never pass."""
-    if allowed is not None:
+def _bounded(value: str, allowed: tuple[str, ...] | re.Pattern[str] = _WORD) -> str:
+    """`value` when it is one of `allowed` (by default: a short lowercase word, such as Slack's
+    error codes), else "other": ids (U0123, C0456) and text never pass."""
+    if isinstance(allowed, tuple):
         return value if value in allowed else "other"
-    return value if _WORD.fullmatch(value) else "other"
+    return value if allowed.fullmatch(value) else "other"
 
 
 PoolState = Callable[[], tuple[int, int]]
@@ -118,7 +121,7 @@ class Metrics:
 
     def api_error(self, method: str, error: str) -> None:
         """A Web API call to `method` failed with `error` (Slack's code or the failure's kind)."""
-        self.api_errors.labels(_bounded(method), _bounded(error)).inc()
+        self.api_errors.labels(_bounded(method, _METHOD), _bounded(error)).inc()
 
     def nudge(self, kind: str, outcome: str, count: int = 1) -> None:
         """`count` nudges of `kind` ended a step with `outcome`."""
