@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from alembic import command
 from alembic.script import ScriptDirectory
 from prometheus_client.parser import text_string_to_metric_families
@@ -31,7 +32,7 @@ from bot.scheduling.timer import STALE_AFTER, TICK_SECONDS, Timer
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
-from bot.slack.operations import Operations, Readiness, count_errors
+from bot.slack.operations import Operations, Readiness, count_errors, operations_app
 from tests.builders import content, make_router, three_members
 from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import TEAM_ID, FakeSlack
@@ -237,3 +238,16 @@ def test_the_beat_is_stale_after_three_missed_ticks() -> None:
     assert timer.ticked_recently()
     now[0] += 1
     assert not timer.ticked_recently()
+
+
+async def test_socket_modes_small_server_serves_the_probes_and_metrics(
+    db: Database, metrics: Metrics
+) -> None:
+    ops = operations(db, metrics)
+    metrics.ack("command", 0.004)
+    async with TestClient(TestServer(operations_app(db, ops))) as client:
+        for path in ("/healthz", "/readyz"):
+            assert (await client.get(path)).status == 200
+        text = await (await client.get("/metrics")).text()
+        assert value(parse(text), "sre_coach_ack_seconds_count", surface="command") == 1
+        assert (await client.post("/slack/events", data="{}")).status in (404, 405)
