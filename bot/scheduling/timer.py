@@ -86,7 +86,11 @@ class Timer:
                 finished = False
                 running.cancel()
                 await asyncio.gather(running, return_exceptions=True)
-        let_go = await self.work.let_go()
+        try:
+            let_go = await self.work.let_go()
+        except Exception as error:  # the database is gone too: the leases run out (60 s)
+            log.error("stopping: could not give claimed nudges back: %s", type(error).__name__)
+            return False
         if not finished or let_go:
             log.warning("stopping: cut the tick off and let go of %d claimed nudge(s)", let_go)
         return finished

@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.db.engine import UNREACHABLE
 from bot.db.uow import Database
+from bot.logs import bound, request_id
 from bot.metrics import CONTENT_TYPE, Metrics
 
 PROBE_TIMEOUT = 2.0
@@ -49,6 +50,17 @@ def surface(body: dict[str, Any]) -> str:
     if body.get("command"):
         return "command"
     return _SURFACES.get(str(body.get("type") or ""), "other")
+
+
+def log_ids(body: dict[str, Any]) -> dict[str, str | None]:
+    """The ids a log line of this request carries: its team and event (never a user's id,
+    never any text)."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    event = body.get("event_id")
+    return {
+        "team_id": team if isinstance(team, str) else None,
+        "event_id": event if isinstance(event, str) else None,
+    }
 
 
 @dataclass
@@ -179,8 +191,9 @@ class TimedSocketModeHandler(AsyncSocketModeHandler):
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         """Dispatch and ack, as Bolt does, and observe how long that took."""
         started = time.perf_counter()
+        payload = req.payload if isinstance(req.payload, dict) else {}
         try:
-            await super().handle(client, req)  # type: ignore[arg-type]
+            with bound(request_id=request_id(), **log_ids(payload)):
+                await super().handle(client, req)  # type: ignore[arg-type]
         finally:
-            payload = req.payload if isinstance(req.payload, dict) else {}
             self.metrics.ack(surface(payload), time.perf_counter() - started)

@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.db.uow import Database
 from bot.logs import bound, request_id
-from bot.slack.operations import Operations, add_operations, surface
+from bot.slack.operations import Operations, add_operations, log_ids, surface
 from bot.slack.verification import Refusal, slack_body, verified_text
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def web_app(
             if ops is not None:
                 ops.metrics.refusal(refusal.status)
             return web.Response(status=refusal.status)
-        with bound(request_id=request_id(), **_ids(bolt_request.body)):
+        with bound(request_id=request_id(), **log_ids(bolt_request.body)):
             response = await to_aiohttp_response(await app.async_dispatch(bolt_request))
         if ops is not None:
             ops.metrics.ack(surface(bolt_request.body), time.perf_counter() - started)
@@ -102,16 +102,6 @@ def web_app(
         add_operations(server, ops)
     server.on_response_prepare.append(_without_server_banner)
     return server
-
-
-def _ids(body: dict[str, Any]) -> dict[str, str | None]:
-    """The ids a log line of this request carries (never a user's, never any text)."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    event = body.get("event_id")
-    return {
-        "team_id": team if isinstance(team, str) else None,
-        "event_id": event if isinstance(event, str) else None,
-    }
 
 
 async def _verified_request(request: web.Request, verifier: SignatureVerifier) -> AsyncBoltRequest:

@@ -9,6 +9,7 @@ beat is stuck and while stopping; it passes otherwise.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.clock import ManualClock
 from bot.db.migrate import alembic_config, revisions
@@ -32,7 +35,13 @@ from bot.scheduling.timer import STALE_AFTER, TICK_SECONDS, Timer
 from bot.settings import Settings
 from bot.slack.app import make_client
 from bot.slack.messenger import SlackMessenger
-from bot.slack.operations import Operations, Readiness, count_errors, operations_app
+from bot.slack.operations import (
+    Operations,
+    Readiness,
+    TimedSocketModeHandler,
+    count_errors,
+    operations_app,
+)
 from tests.builders import content, make_router, three_members
 from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import TEAM_ID, FakeSlack
@@ -251,3 +260,29 @@ async def test_socket_modes_small_server_serves_the_probes_and_metrics(
         text = await (await client.get("/metrics")).text()
         assert value(parse(text), "sre_coach_ack_seconds_count", surface="command") == 1
         assert (await client.post("/slack/events", data="{}")).status in (404, 405)
+
+
+async def test_socket_mode_acks_are_timed_on_the_websocket(
+    db: Database, clock: ManualClock, metrics: Metrics
+) -> None:
+    answered: list[SocketModeResponse] = []
+
+    class Websocket:
+        logger = logging.getLogger("tests.websocket")
+
+        async def send_socket_mode_response(self, response: SocketModeResponse) -> None:
+            answered.append(response)
+
+    command = {"command": "/sre", "text": "help", "team_id": TEAM_ID, "user_id": USER,
+               "channel_id": CHANNEL, "trigger_id": "1.2.3"}  # fmt: skip
+    async with running_app(db, clock) as slack:
+        handler = TimedSocketModeHandler(slack.app, "xapp-test")
+        handler.metrics = metrics
+        request = SocketModeRequest(type="slash_commands", envelope_id="E1", payload=command)
+        await handler.handle(Websocket(), request)  # type: ignore[arg-type]
+        await handler.client.close()  # type: ignore[no-untyped-call]
+    (ack,) = answered
+    assert ack.envelope_id == "E1" and "/sre status" in str(ack.payload)
+    text = metrics.exposition().decode()
+    assert value(parse(text), "sre_coach_ack_seconds_count", surface="command") == 1
+    assert_no_ids(text, USER, CHANNEL, TEAM_ID)
