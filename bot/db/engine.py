@@ -75,16 +75,14 @@ when the database did not answer."""
 
 async def schema_revision(engine: AsyncEngine) -> Revision:
     """The revision in `alembic_version`, None without one, `UNREACHABLE` when nothing answers."""
+    reached = False
     try:
-        conn = await engine.connect()
-    except Exception:  # refused, DNS, auth, timeout: all mean "not answering"
-        return UNREACHABLE
-    try:
-        found = await conn.scalar(text("SELECT version_num FROM alembic_version"))
-    except Exception:  # no such table: never migrated (or the connection died: not ready either)
-        return None
-    finally:
-        await conn.close()
+        async with engine.connect() as conn:
+            reached = True
+            found = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception:  # before `reached`: refused, DNS, auth, timeout: not answering; after:
+        # no such table (never migrated), or the connection died: not ready either way
+        return None if reached else UNREACHABLE
     return str(found) if found else None
 
 

@@ -60,13 +60,13 @@ class OutboxRepo(Scoped):
         ]
         return await insert_missing(self.session, Nudge, rows)
 
-    async def owe_by_kind(self, owed: Iterable[Owed]) -> dict[str, int]:
-        """`owe`, one statement per kind: how many new nudges of each kind."""
-        kinds: dict[str, list[Owed]] = {}
+    async def owe_by_kind(self, owed: Iterable[Owed]) -> dict[tuple[str, str], int]:
+        """`owe`, one statement per kind and starting status: how many of each were new."""
+        groups: dict[tuple[str, str], list[Owed]] = {}
         for one in owed:
-            kinds.setdefault(one.planned.kind, []).append(one)
-        added = {kind: await self.owe(group) for kind, group in sorted(kinds.items())}
-        return {kind: count for kind, count in added.items() if count}
+            groups.setdefault((one.planned.kind, one.status), []).append(one)
+        added = {key: await self.owe(group) for key, group in sorted(groups.items())}
+        return {key: count for key, count in added.items() if count}
 
     async def park_planning(self, coalition: Planning, what: str, now: datetime) -> bool:
         """Record that planning `coalition` fails with `what` (shown to its leads); True if new."""

@@ -68,8 +68,10 @@ async def plan_due(
         await uow.planning.mark_planned(now, skipped)
         await uow.checkins.mark_missed(now - MISSED_AFTER)
         await uow.commit()
-    for kind, count in added.items():
+    for (kind, status), count in added.items():
         meter.nudge(kind, "planned", count)
+        if status == "skipped":  # muted, or already too old to send when planned
+            meter.nudge(kind, "skipped", count)
     await _plot(db, content, [c.id for c, _ in beats.ready], now, faults)
     return sum(added.values())
 
