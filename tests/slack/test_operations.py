@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import re
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -183,6 +184,11 @@ async def test_readyz_is_503_when_the_database_is_unreachable(url: str) -> None:
     head, known = revisions()
     ready, report = await Readiness(db, head, known, lambda: True).check()
     await db.dispose()
+    # aiosqlite stops the worker thread of a failed connection without waiting for it: let it
+    # finish while this loop still runs, or it reports to a closed loop after the test.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(_connection_worker_thread)"):
+            await asyncio.to_thread(thread.join, 2)
     assert not ready
     assert report == {"database": "unreachable", "scheduler": "ok"}
 
