@@ -24,6 +24,7 @@ class ActionId(StrEnum):
     ASK_LEAD = "sre_ask_lead"
     LEAVE_REASON = "sre_leave_reason"
     CONFIRM_ROLE = "sre_confirm_role"
+    DM_HERE = "sre_dm_here"
 
 
 class CallbackId(StrEnum):

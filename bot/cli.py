@@ -1,4 +1,5 @@
-"""`sre-coach`: start (console or Slack, by settings), run, console, db upgrade."""
+"""`sre-coach`: start (console or Slack, by settings), run, console, db upgrade, content check,
+tokens (OAuth mode's key chores)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.db.engine import DatabaseUnreachable, wait_for_database
 from bot.db.migrate import upgrade
 from bot.settings import Settings
 
+TOKEN_ACTIONS = ("new-key", "check", "reencrypt")
 DATABASE_WAIT = 30.0
 """Seconds `run`, `console` and `db upgrade` retry an unreachable database (with back-off)
 before exiting 1: long enough for a database container started alongside the bot."""
@@ -30,12 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     content = sub.add_parser("content", help="coaching library tasks")
     content.add_argument("action", choices=["check"])
+    tokens = sub.add_parser("tokens", help="OAuth mode: token encryption keys")
+    tokens.add_argument("action", choices=TOKEN_ACTIONS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sre-coach` script."""
     args = _parser().parse_args(argv)
+    if args.command == "tokens":  # before the settings: `new-key` makes what they lack
+        from bot.tokens import main as tokens
+
+        return tokens([args.action], prog="sre-coach tokens")
     try:
         settings = Settings()
     except ValidationError as error:
@@ -74,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(
             f"sre-coach run: missing settings: {', '.join(missing)} (see .env.example)",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.oauth_mode and settings.socket_mode:
+        print(
+            "sre-coach run: OAuth mode serves its install pages over HTTP: "
+            "unset SLACK_APP_TOKEN (Socket Mode is for one workspace)",
             file=sys.stderr,
         )
         return 2

@@ -28,10 +28,21 @@ TEAM = "T0CONSOLE"
 CHANNEL = "C0COALITION"
 CHANNEL_NAME = "sre-coalition"
 CLOCK_NAME = "console"
-CHART_FOLDER = "sre-coach-charts"
+CHART_FOLDER = "sre-coach-charts"  # beside a server database, which has no file of its own
 _ADVANCE = re.compile(r"^(\d{1,4})\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 _AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z0-9_.-]+)")
+
+
+def chart_folder(database_url: str, here: Path) -> Path:
+    """Where charts are saved: `<db stem>-charts/` beside a SQLite file, so two databases never
+    overwrite each other's pictures; `sre-coach-charts/` in `here` for any other database."""
+    scheme, _, rest = database_url.partition("://")
+    path = rest.split("?", 1)[0].removeprefix("/")
+    if not scheme.startswith("sqlite") or path in ("", ":memory:"):
+        return here / CHART_FOLDER
+    db_file = Path(path) if Path(path).is_absolute() else here / path
+    return db_file.parent / f"{db_file.stem}-charts"
 
 
 def slack_mentions(text: str) -> str:
@@ -108,7 +119,8 @@ class Console:
     router: Router = field(init=False)
 
     def __post_init__(self) -> None:
-        self.messenger = ConsoleMessenger(self.out, self.clock, Path.cwd() / CHART_FOLDER)
+        charts = chart_folder(self.db.url, Path.cwd())
+        self.messenger = ConsoleMessenger(self.out, self.clock, charts)
         bot = Bot(self.content, self.db, self.clock, Router(self.db, self.clock, self.content))
         self.router = bot.router
         self.work = bot.due_work(OneWorkspace(self.messenger), worker="console")
@@ -132,6 +144,8 @@ class Console:
             await self._show(outcome)
         elif line.startswith("/"):
             self._say("Console lines: /sre ..., @coach ..., /as <user>, /advance <N>d|h|m, /quit.")
+        else:  # a channel message: counted as activity (when, by whom), its text never kept
+            await self.router.activity(TEAM, CHANNEL, self.user, "messages")
         return True
 
     def _asker(self) -> Asker:

@@ -62,7 +62,15 @@ class Divider:
     """A separator line."""
 
 
-Part = Heading | Paragraph | Fields | Bullets | Note | Actions | Divider
+@dataclass(frozen=True)
+class Hint:
+    """What a terminal shows instead of clicking (how to type a button's action); Slack, where
+    the buttons work, leaves it out."""
+
+    text: str
+
+
+Part = Heading | Paragraph | Fields | Bullets | Note | Actions | Divider | Hint
 
 
 @dataclass(frozen=True)
@@ -82,3 +90,8 @@ def quoted(word: str, limit: int = 24) -> str:
     """A user's word, shortened and made safe to echo inside `code`."""
     safe = word.replace("`", "'")
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 week`, `2 weeks`: a number with its noun in the right form."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -1,4 +1,5 @@
-"""What handling a request produced: a reply, posts with their destinations, maybe a form."""
+"""What handling a request produced: a reply, posts with their destinations, maybe a form or
+suggested prompts."""
 
 from __future__ import annotations
 
@@ -68,6 +69,14 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Prompt:
+    """A question the asker may want to ask next: a short `title`, the `message` it sends."""
+
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What handling a request produced: a reply to the asker, posts for others, maybe a form."""
 
@@ -76,3 +85,4 @@ class Outcome:
     posts: tuple[Post, ...] = field(default_factory=tuple)
     form: Form | None = None
     refused: bool = False  # the request was refused (bad input or not allowed); nothing changed
+    prompts: tuple[Prompt, ...] = ()  # suggested next questions (an assistant thread shows them)

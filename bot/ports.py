@@ -8,6 +8,7 @@ its own workspace's token.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.doc import Doc
@@ -55,11 +56,31 @@ class Messenger(Protocol):
         ...
 
 
-class Messengers(Protocol):
-    """The messenger of each workspace (each has its own bot token once many are installed)."""
+@dataclass(frozen=True)
+class Unreachable:
+    """Why a workspace has no messenger now. `lasting`: it will not have one until something
+    changes (uninstalled, parked, never installed); otherwise it may next tick (a token refresh
+    that did not get through)."""
 
-    def for_team(self, team_id: str) -> Messenger:
-        """The messenger that speaks in workspace `team_id`."""
+    team_id: str
+    reason: str
+    lasting: bool = True
+
+
+class Messengers(Protocol):
+    """The messenger of each workspace, each with its own bot token (scheduled work only)."""
+
+    def fresh_tick(self) -> None:
+        """A tick begins: what was looked up for the last one is looked up again."""
+        ...
+
+    async def for_team(self, team_id: str) -> Messenger | Unreachable:
+        """The messenger that speaks in workspace `team_id`, or why there is none."""
+        ...
+
+    async def refused(self, team_id: str, reason: str) -> bool:
+        """The platform refused a call in `team_id` with `reason`; True when that means the
+        workspace's token is dead and it is parked (nothing more is sent for it)."""
         ...
 
 
@@ -69,9 +90,16 @@ class OneWorkspace:
     def __init__(self, messenger: Messenger) -> None:
         self.messenger = messenger
 
-    def for_team(self, team_id: str) -> Messenger:
+    def fresh_tick(self) -> None:
+        """Nothing is looked up."""
+
+    async def for_team(self, team_id: str) -> Messenger | Unreachable:
         """The one messenger, whatever the team."""
         return self.messenger
+
+    async def refused(self, team_id: str, reason: str) -> bool:
+        """Nothing to park: one messenger serves everyone."""
+        return False
 
 
 async def send_all(messenger: Messenger, posts: Sequence[Post]) -> None:

@@ -8,6 +8,7 @@ becomes a short reply that changed nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +23,11 @@ from bot.content import Content
 from bot.db.uow import Database, UnitOfWork
 from bot.doc import Doc, quoted
 from bot.domain.errors import DomainError, UsageError
+from bot.domain.nearest import did_you_mean
 from bot.outcome import Outcome, Post, ToChannel
-from bot.services import activity, coaching, home, membership
+from bot.services import activity, coaching, direct, home, membership
 from bot.services.request import Asker, Request
-from bot.views.help import help_doc, usage_doc
+from bot.views.help import command_doc, help_doc, topic_doc, topics, usage_doc
 
 _MENTIONS = re.compile(r"<@[A-Z0-9a-z_.-]+(?:\|[^>]*)?>")
 
@@ -48,10 +50,11 @@ class Router:
         if not said:
             raise UsageError("Tell me what to do, e.g. `/sre status` or `/sre join`.")
         if said[0].lower() == "help":
-            return Outcome(reply=help_doc(COMMANDS))
+            return Outcome(reply=_help(said[1:]))
         sub = BY_NAME.get(said[0].lower())
         if sub is None:
-            raise UsageError(f"I don't know `{quoted(said[0])}`.")
+            hint = did_you_mean(said[0], ["help", *BY_NAME], "/sre {}")
+            raise UsageError(f"I don't know `{quoted(said[0])}`.{hint}")
         return await self._run(sub, asker, said[1:])
 
     async def click(self, team_id: str, user_id: str, action_id: str, value: str) -> Outcome:
@@ -92,12 +95,43 @@ class Router:
     ) -> Outcome:
         """Answer an @mention's question in its thread (nothing when `event_id` was handled)."""
         question = _MENTIONS.sub(" ", clean(text)).strip()
+        return await self._in_thread(asker, thread_ts, event_id, coaching.answer, question)
+
+    async def direct(
+        self, asker: Asker, text: str, thread_ts: str, event_id: str | None = None
+    ) -> Outcome:
+        """Answer a DM's question in its thread, for the asker's coalition (`asker.channel_id`
+        is the DM); nothing when `event_id` was handled."""
+        question = _MENTIONS.sub(" ", clean(text)).strip()
+        return await self._in_thread(asker, thread_ts, event_id, direct.ask, question)
+
+    async def prompts(
+        self, asker: Asker, viewing: str | None = None, event_id: str | None = None
+    ) -> Outcome:
+        """Suggested questions for the asker's coalition (none when `event_id` was handled)."""
+        async with self.db.unit_of_work(asker.team_id) as uow:
+            now = self.clock.now()
+            if not await uow.claim_event(event_id, now):
+                return Outcome()
+            outcome = await direct.prompts(self._request(uow, asker, now), viewing)
+            await uow.commit()
+        return outcome
+
+    async def _in_thread(
+        self,
+        asker: Asker,
+        thread_ts: str,
+        event_id: str | None,
+        use_case: Callable[[Request, str], Awaitable[Outcome]],
+        question: str,
+    ) -> Outcome:
+        """The use case's reply as a post in the asker's thread, claimed once per event."""
         async with self.db.unit_of_work(asker.team_id) as uow:
             now = self.clock.now()
             if not await uow.claim_event(event_id, now):
                 return Outcome()
             try:
-                reply = (await coaching.answer(self._request(uow, asker, now), question)).reply
+                reply = (await use_case(self._request(uow, asker, now), question)).reply
             except DomainError as error:
                 reply = Doc.text(error.message)
             # The claim commits before the answer is posted: a reply is never posted twice.
@@ -140,22 +174,52 @@ class Router:
         """The outcome of `work`, or a short refusal when the rules or the words say no."""
         try:
             outcome: Outcome = await work
+        except _AtHand as refusal:
+            return Outcome(reply=usage_doc(refusal.message, refusal.command), refused=True)
         except UsageError as error:
-            return Outcome(reply=usage_doc(error.message, COMMANDS), refused=True)
+            return Outcome(reply=usage_doc(error.message), refused=True)
         except DomainError as error:
             return Outcome(reply=Doc.text(error.message), refused=True)
         return outcome
 
     async def _run(self, sub: Subcommand[Any], asker: Asker, said: list[str]) -> Outcome:
         if not sub.min_args <= len(said) <= sub.max_args:
-            raise UsageError(f"Usage: `{sub.usage}`")
-        return await self._call(sub, asker, sub.parse(said, self.clock.now().date()))
+            raise _AtHand(f"Usage: `{sub.usage}`", sub)
+        try:
+            args = sub.parse(said, self.clock.now().date())
+        except UsageError as error:
+            raise _AtHand(error.message, sub) from error
+        return await self._call(sub, asker, args)
 
     async def _call(self, sub: Subcommand[Any], asker: Asker, args: Any) -> Outcome:
         async with self.db.unit_of_work(asker.team_id) as uow:
             outcome = await sub.run(self._request(uow, asker, self.clock.now()), args)
             await uow.commit()
         return outcome
+
+
+class _AtHand(DomainError):
+    """Words a subcommand's grammar refused: answered with that subcommand's usage only."""
+
+    def __init__(self, message: str, command: Subcommand[Any]) -> None:
+        super().__init__(message)
+        self.command = command
+
+
+def _help(said: list[str]) -> Doc:
+    """`/sre help`, `/sre help <topic>` or `/sre help <command>`."""
+    if not said:
+        return help_doc(COMMANDS)
+    asked = " ".join(said).lower()
+    groups = topics(COMMANDS)
+    by_group = {g.lower(): g for g in groups.values()}
+    group = groups.get(asked) or by_group.get(asked)
+    if group is not None:
+        return topic_doc(group, COMMANDS)
+    if asked in BY_NAME:
+        return command_doc(BY_NAME[asked])
+    hint = did_you_mean(asked, [*groups, *BY_NAME], "/sre help {}")
+    raise UsageError(f"I have no help on `{quoted(asked[:24])}`.{hint}")
 
 
 def error_doc() -> Doc:

@@ -11,8 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./sre-coach.db"
 # The bot scopes of manifest.json (tests/test_manifest.py keeps the two the same).
 DEFAULT_INSTALL_SCOPES = (
-    "app_mentions:read,channels:history,channels:read,chat:write,commands,files:write,"
-    "reactions:read,users:read"
+    "app_mentions:read,assistant:write,channels:history,channels:read,chat:write,commands,"
+    "files:write,im:history,reactions:read,users:read"
 )
 
 
@@ -107,7 +107,7 @@ class Settings(BaseSettings):
         if self.oauth_mode and not self.token_keys:
             raise ValueError(
                 "OAuth mode needs SLACK_TOKEN_KEYS to encrypt the stored tokens "
-                "(make a key with `python -m bot.tokens new-key`)"
+                "(make a key with `sre-coach tokens new-key`)"
             )
         for position, key in enumerate(self.token_keys, 1):
             try:
@@ -142,6 +142,8 @@ class Settings(BaseSettings):
 
     def missing_for_slack(self) -> list[str]:
         """Names of the settings `sre-coach run` needs but does not have."""
+        if self.oauth_mode:
+            return self.missing_for_oauth()
         needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
         if self.socket_mode:
             needed["SLACK_APP_TOKEN"] = self.slack_app_token
@@ -155,5 +157,7 @@ class Settings(BaseSettings):
 
     @property
     def has_slack_tokens(self) -> bool:
-        """True when `.env` or the environment holds what a Slack connection needs."""
-        return self.slack_bot_token is not None and not self.missing_for_slack()
+        """True when `.env` or the environment holds what a Slack connection needs (one bot
+        token, or OAuth's client id and secret)."""
+        chosen = self.slack_bot_token is not None or self.oauth_mode
+        return chosen and not self.missing_for_slack()

@@ -1,4 +1,5 @@
-"""Token key chores for OAuth mode: `python -m bot.tokens new-key | check | reencrypt`.
+"""Token key chores for OAuth mode: `sre-coach tokens new-key | check | reencrypt` (also
+`python -m bot.tokens ...`).
 
 Rotating SLACK_TOKEN_KEYS: `new-key`, put it first in SLACK_TOKEN_KEYS (old keys after it),
 restart, run `reencrypt`, then drop the old keys once `check` passes without them.
@@ -15,14 +16,14 @@ from pydantic import ValidationError
 
 from bot.db.uow import Database
 from bot.settings import Settings
-from bot.slack.installations import check_token_keys, reencrypt_tokens
+from bot.slack.installations import check_keys, reencrypt
 from bot.slack.token_cipher import TokenKeyError, new_key
 
 
 async def _check(settings: Settings) -> str | None:
     db = Database(settings.database_url)
     try:
-        return await check_token_keys(db.sessions, settings.token_keys)
+        return await check_keys(db, settings.token_keys)
     finally:
         await db.dispose()
 
@@ -30,14 +31,14 @@ async def _check(settings: Settings) -> str | None:
 async def _reencrypt(settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
-        return await reencrypt_tokens(db.sessions, settings.token_keys)
+        return await reencrypt(db, settings.token_keys)
     finally:
         await db.dispose()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "python -m bot.tokens") -> int:
     """Entry point: make a key, check the keys against the stored tokens, or re-encrypt."""
-    parser = argparse.ArgumentParser(prog="python -m bot.tokens")
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("action", choices=["new-key", "check", "reencrypt"])
     action = parser.parse_args(argv).action
     if action == "new-key":

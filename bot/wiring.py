@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import Clock
@@ -14,7 +15,7 @@ from bot.guide.ranking import Guide
 from bot.meter import NO_METER, Meter
 from bot.ports import Messengers
 from bot.router import Router
-from bot.scheduling.due import DueWork
+from bot.scheduling.due import UNINSTALL_GRACE, DueWork
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -34,9 +35,14 @@ class Bot:
     router: Router
     meter: Meter = field(default=NO_METER)
 
-    def due_work(self, messengers: Messengers, worker: str) -> DueWork:
-        """The scheduled work of one replica, sending through `messengers`."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker, self.meter)
+    def due_work(
+        self, messengers: Messengers, worker: str, grace: timedelta = UNINSTALL_GRACE
+    ) -> DueWork:
+        """The scheduled work of one replica, sending through `messengers`; an uninstalled
+        workspace's data is deleted `grace` after the uninstall."""
+        return DueWork(
+            self.db, messengers, self.clock, self.content, worker, grace, meter=self.meter
+        )
 
 
 def build(database_url: str, clock: Clock, content: Content, meter: Meter = NO_METER) -> Bot:

@@ -122,8 +122,33 @@ NEWER_METHODS: Final[Mapping[str, MethodSpec]] = {
             accepts_json=True,
         ),
         MethodSpec("apps.connections.open", frozenset(), needs_token=True, accepts_json=False),
+        # Agent messaging (assistant threads, 2024): docs.slack.dev/reference/methods/assistant.*
+        MethodSpec(
+            "assistant.threads.setStatus",
+            frozenset({"channel_id", "thread_ts", "status"}),
+            needs_token=True,
+            accepts_json=True,
+        ),
+        MethodSpec(
+            "assistant.threads.setTitle",
+            frozenset({"channel_id", "thread_ts", "title"}),
+            needs_token=True,
+            accepts_json=True,
+        ),
+        MethodSpec(
+            "assistant.threads.setSuggestedPrompts",
+            frozenset({"channel_id", "prompts"}),
+            needs_token=True,
+            accepts_json=True,
+        ),
     )
 }
+
+#: Required arguments that Slack's docs allow to be empty: an empty status clears it.
+_MAY_BE_EMPTY: Final = frozenset({("assistant.threads.setStatus", "status")})
+
+#: What Slack's docs allow in `assistant.threads.setSuggestedPrompts`.
+MAX_SUGGESTED_PROMPTS: Final = 4
 
 #: Methods in the 2020 spec that Slack has since retired, with what to use instead.
 RETIRED_METHODS: Final[Mapping[str, str]] = {
@@ -578,10 +603,14 @@ class FakeSlack:
             # Token rotation (2021) renews with a refresh token instead of a code.
             required = (required - {"code"}) | {"refresh_token"}
         for name in sorted(required):
+            if (call.method, name) in _MAY_BE_EMPTY and call.params.get(name) == "":
+                continue
             if _missing(call.params.get(name)):
                 problems.append(f"{call.method}: missing required parameter '{name}'")
         if self.block_kit:
             problems += block_kit_problems(call.method, call.params)
+        if call.method == "assistant.threads.setSuggestedPrompts":
+            problems += _prompt_problems(call.params.get("prompts"))
         if call.method == "conversations.open" and all(
             _missing(call.params.get(name)) for name in ("users", "channel")
         ):
@@ -790,6 +819,19 @@ class FakeSlack:
 
     def _apps_connections_open(self, call: SlackCall) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://{self._origin.removeprefix('http://')}/socket"}
+
+
+def _prompt_problems(prompts: Any) -> list[str]:
+    """`prompts` must be 1 to 4 objects, each with a non-empty `title` and `message`."""
+    where = "assistant.threads.setSuggestedPrompts"
+    prompts = _maybe_json(prompts)
+    if not isinstance(prompts, list) or not 1 <= len(prompts) <= MAX_SUGGESTED_PROMPTS:
+        return [f"{where}: 'prompts' must be a list of 1 to {MAX_SUGGESTED_PROMPTS} prompts"]
+    return [
+        f"{where}: prompt {n} needs a non-empty 'title' and 'message'"
+        for n, prompt in enumerate(prompts)
+        if not (isinstance(prompt, dict) and prompt.get("title") and prompt.get("message"))
+    ]
 
 
 def _bearer(header: str | None) -> str | None:

@@ -44,6 +44,18 @@ FORBIDDEN: list[tuple[str, str, tuple[str, ...]]] = [
     ("logging set-up", "logs.py", ("bot.",)),
     ("metrics", "metrics.py", (*SLACK, "sqlalchemy", "bot.db", "bot.services", *UPPER)),
 ]  # fmt: skip
+# The one seam where Slack's code and ours share the database: slack_sdk's SQLAlchemy
+# installation and state stores (issue 12 builds on them rather than hand-writing the flow).
+# Their table definitions live with our models, and the store that wraps them with encryption
+# speaks SQL through slack_sdk's own session handling; nothing else is excused.
+SLACK_STORES = (
+    "slack_sdk.oauth.installation_store.sqlalchemy",
+    "slack_sdk.oauth.state_store.sqlalchemy",
+)
+EXCUSED: dict[str, tuple[str, ...]] = {
+    "db/installation_models.py": SLACK_STORES,
+    "slack/installations.py": ("sqlalchemy",),
+}
 OUTSIDE_DB = sorted(p for p in BOT.rglob("*.py") if "db" not in p.relative_to(BOT).parts)
 
 
@@ -71,8 +83,14 @@ def _cases() -> list[tuple[str, Path, tuple[str, ...]]]:
     ids=[f"{part}:{path.relative_to(BOT)}" for part, path, _ in _cases()],
 )
 def test_no_forbidden_arrow(part: str, path: Path, banned: tuple[str, ...]) -> None:
-    bad = {n for n in _imports(path) if n.startswith(banned)}
+    excused = EXCUSED.get(str(path.relative_to(BOT)), ())
+    bad = {n for n in _imports(path) if n.startswith(banned) and not n.startswith(excused)}
     assert not bad, f"{part} module {path.relative_to(BOT)} imports {sorted(bad)}"
+
+
+def test_every_excuse_is_still_needed() -> None:
+    for module, prefixes in EXCUSED.items():
+        assert {n for n in _imports(BOT / module) if n.startswith(prefixes)}, module
 
 
 def test_every_part_has_modules() -> None:
@@ -81,8 +99,9 @@ def test_every_part_has_modules() -> None:
 
 @pytest.mark.parametrize("path", OUTSIDE_DB, ids=lambda p: str(p.relative_to(BOT)))
 def test_only_the_database_package_speaks_sql(path: Path) -> None:
-    assert not {n for n in _imports(path) if n.startswith("sqlalchemy")}
-    assert ".session" not in path.read_text()  # nor a raw session through the unit of work
+    if "sqlalchemy" not in EXCUSED.get(str(path.relative_to(BOT)), ()):
+        assert not {n for n in _imports(path) if n.startswith("sqlalchemy")}
+        assert ".session" not in path.read_text()  # nor a raw session through the unit of work
 
 
 def test_only_the_metrics_module_speaks_prometheus() -> None:

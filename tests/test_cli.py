@@ -16,11 +16,17 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from slack_sdk.oauth.installation_store.models.installation import Installation
 
+from bot.db.uow import Database
+from bot.slack.installations import EncryptedInstallationStore
+from bot.slack.token_cipher import TokenCipher, new_key
 from tests.fakeslack import FakeSlack
+from tests.fakeworkspaces import CLIENT_ID, CLIENT_SECRET
 from tests.slackapp import SIGNING_SECRET, signature_headers
 
-ENV_KEYS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT")
+ENV_KEYS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT",
+            "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_TOKEN_KEYS")  # fmt: skip
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -171,3 +177,76 @@ async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:
     code, again, err = await _cli(tmp_path, "console", stdin="/advance 0d\n")
     assert code == 0, err
     assert "; 0 message(s) sent" in again
+
+
+def _oauth_env(tmp_path: Path, fake: FakeSlack, key: str, port: int = 3000) -> dict[str, str]:
+    return _env(
+        tmp_path,
+        SLACK_CLIENT_ID=CLIENT_ID,
+        SLACK_CLIENT_SECRET=CLIENT_SECRET,
+        SLACK_TOKEN_KEYS=key,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_BASE_URL=fake.base_url,
+        PORT=str(port),
+    )
+
+
+async def test_run_in_oauth_mode_serves_the_install_page_without_auth_test(
+    tmp_path: Path,
+) -> None:
+    async with FakeSlack() as fake:
+        port = _free_port()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "start", cwd=tmp_path,
+            env=_oauth_env(tmp_path, fake, new_key(), port), stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stderr is not None
+        async with asyncio.timeout(20):
+            while b"listening on" not in (line := await process.stderr.readline()):
+                assert line, "the bot exited before listening"
+        try:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/slack/install") as response:
+                    assert response.status == 200
+                    assert "Add to Slack" in await response.text()
+                async with http.post(f"http://127.0.0.1:{port}/slack/events", data=b"x") as bad:
+                    assert bad.status == 401
+        finally:
+            process.terminate()
+            assert await process.wait() == 0
+        assert fake.calls_to("auth.test") == []  # no single token to test
+
+
+async def test_run_in_oauth_mode_stops_in_one_line_on_a_key_that_cannot_read_the_tokens(
+    tmp_path: Path,
+) -> None:
+    async with FakeSlack() as fake:
+        written_with, now_set = new_key(), new_key()
+        code, _, err = await _cli(tmp_path, "db", "upgrade")
+        assert code == 0, err
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}")
+        store = EncryptedInstallationStore(CLIENT_ID, db.engine, TokenCipher([written_with]))
+        installation = Installation(
+            app_id="A1", team_id="T1", bot_token="xoxb-one", bot_id="B1", bot_user_id="UB1",
+            user_id="U1", installed_at=time.time(),
+        )  # fmt: skip
+        await store.async_save(installation)
+        await db.dispose()
+        env = _oauth_env(tmp_path, fake, now_set)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, raw = await process.communicate()
+        errors = [line for line in raw.decode().splitlines() if not line.startswith("INFO")]
+        assert process.returncode == 1
+        assert errors == [
+            "sre-coach run: SLACK_TOKEN_KEYS cannot decrypt 2 of 2 stored tokens "
+            "(the first is T1's): add back the key they were written with"
+        ]
+
+
+async def test_tokens_new_key_needs_no_settings(tmp_path: Path) -> None:
+    code, out, err = await _cli(tmp_path, "tokens", "new-key", SLACK_CLIENT_ID="half-set")
+    assert code == 0, err
+    assert len(out.strip()) == 44

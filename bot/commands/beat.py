@@ -15,6 +15,7 @@ from bot.commands.words import (
     day,
     hours,
     is_mention,
+    leading_day,
     user_id,
     whole,
 )  # fmt: skip
@@ -22,7 +23,7 @@ from bot.domain.cadence import parse_weekday
 from bot.domain.errors import UsageError
 from bot.services import availability, checkins, commitments, schedule
 from bot.services.availability import Hours, Vacation
-from bot.services.checkins import CHECKIN_USAGE, NOTHING_NEW, Answer
+from bot.services.checkins import ASK_USAGE, CHECKIN_USAGE, NOTHING_NEW, Answer, Asking
 from bot.services.commitments import Promise
 from bot.services.schedule import Rhythm
 
@@ -47,6 +48,15 @@ def _checkin(said: list[str], today: date) -> Answer | None:
     return answer(said[0], said[1][:-1], progress.strip(), blockers.strip())
 
 
+def _asking(said: list[str], today: date) -> Asking:
+    if said[1].lower() not in ("checkins", "check-ins") or said[2].lower() not in CHOICES:
+        raise UsageError(ASK_USAGE)
+    return Asking(user_id(said[0]), CHOICES[said[2].lower()])
+
+
+CHOICES: dict[str, bool | None] = {"on": True, "off": False, "default": None}
+
+
 def _snooze(said: list[str], today: date) -> int | None:
     if said[0].lower() == "off":
         return None
@@ -59,20 +69,30 @@ def _snooze(said: list[str], today: date) -> int | None:
 def _away(said: list[str], today: date) -> Vacation | None:
     if said[0].lower() == "off":
         return None
-    if len(said) != 2:
-        raise UsageError("Usage: `/sre away <YYYY-MM-DD> <YYYY-MM-DD>` or `/sre away off`.")
-    return Vacation(day(said[0], VACATION, today), day(said[1], VACATION_END, today))
+    usage = (
+        "Usage: `/sre away <from> <to>` (dates like 2026-12-21 or next monday) or `/sre away off`."
+    )
+    start, rest = leading_day(said, VACATION, today)
+    if not rest:
+        raise UsageError(usage)
+    return Vacation(start, day(" ".join(rest), VACATION_END, today, seen_from=start))
 
 
 def _hours(said: list[str], today: date) -> Hours:
-    hours(said[0])  # ASCII digits only, before the service reads the span
-    return Hours(said[0], said[1] if len(said) > 1 else None)
+    span = hours(said[0])  # ASCII digits only; `9am-5pm` and `09:00-17:00` alike
+    return Hours(f"{span.start:%H:%M}-{span.end:%H:%M}", said[1] if len(said) > 1 else None)
 
 
 def _promise(said: list[str], today: date) -> Promise:
-    owner = user_id(said[-1]) if is_mention(said[-1]) else None
-    title = said[1:-1] if owner else said[1:]
-    return Promise(day(said[0], COMMITMENT, today), " ".join(title), owner)
+    due, rest = leading_day(said, COMMITMENT, today)
+    owner = user_id(rest[-1]) if rest and is_mention(rest[-1]) else None
+    title = rest[:-1] if owner else rest
+    if not title:
+        raise UsageError(
+            "Usage: `/sre commit <date> <what> [@owner]`, "
+            "e.g. `/sre commit next friday draft the SLO doc`."
+        )
+    return Promise(due, " ".join(title), owner)
 
 
 def _number(said: list[str], today: date) -> int:
@@ -101,8 +121,13 @@ SUBCOMMANDS: Commands = (
         "answer your check-in (no words: a form)", GROUP, _checkin, checkins.check_in, 0, FREE,
     ),
     Subcommand(
-        "commit", "<YYYY-MM-DD> <what> [@owner]", "commit to something by a date", GROUP,
+        "commit", "<date> <what> [@owner]", "commit to something by a date", GROUP,
         _promise, commitments.commit, 2, FREE,
+    ),
+    Subcommand(
+        "ask", "@someone checkins on|off|default",
+        "a lead chooses who gets check-ins (PM and sponsor: off by default)", GROUP, _asking,
+        checkins.ask, 3, 3,
     ),
     bare("commitments", "open commitments, overdue first", GROUP, commitments.commitments),
     Subcommand("finish", "<n>", "close a commitment", GROUP, _number, commitments.finish, 1, 1),
@@ -116,7 +141,7 @@ SUBCOMMANDS: Commands = (
     ),
     Subcommand(
         "away", "<from> <to> | off", "your vacation: no messages", GROUP, _away,
-        availability.away, 1, 2,
+        availability.away, 1, 6,
     ),
     Subcommand(
         "hours", "<9-17> [time zone]", "when I may message you", GROUP, _hours,
@@ -126,6 +151,7 @@ SUBCOMMANDS: Commands = (
         "timezone", "<Area/City>", "a lead sets the coalition's zone", GROUP, one,
         schedule.set_zone, 1, 1,
     ),
+    bare("digest", "a lead posts the weekly digest now", GROUP, schedule.digest_now),
     bare("mute", "a lead silences every nudge here", GROUP, schedule.mute),
     bare("unmute", "a lead turns nudges back on", GROUP, schedule.unmute),
 )  # fmt: skip

@@ -36,4 +36,5 @@ BUTTONS: dict[str, Press] = {
     ActionId.SNOOZE: Press("snooze"),
     ActionId.LEAVE_REASON: Press("left-because"),
     ActionId.CONFIRM_ROLE: Press("confirm-role"),
+    ActionId.DM_HERE: Press("dm-here"),
 }

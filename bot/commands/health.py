@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.commands.table import Commands, Subcommand, bare, lowered, one
-from bot.commands.words import whole
+from bot.commands.table import Commands, Subcommand, bare, lowered, one, text
+from bot.commands.words import FREE, whole
 from bot.domain.errors import UsageError
+from bot.outcome import Outcome
 from bot.services import health
 from bot.services.health import OnCallWeek
+from bot.services.request import Request
 
 
 def _oncall(said: list[str], today: date) -> OnCallWeek:
@@ -19,6 +21,16 @@ def _oncall(said: list[str], today: date) -> OnCallWeek:
     return OnCallWeek(pages, len(said) > 1)
 
 
+def _me(said: list[str], today: date) -> bool:
+    if said and said[0].lower() != "settings":
+        raise UsageError("Usage: `/sre me` or `/sre me settings`.")
+    return bool(said)
+
+
+async def _about_me(req: Request, settings: bool) -> Outcome:
+    return await (health.my_settings(req) if settings else health.me(req))
+
+
 def _switch(said: list[str], today: date) -> bool:
     if said[0].lower() not in ("on", "off"):
         raise UsageError("Usage: `/sre shadow on|off`.")
@@ -27,7 +39,10 @@ def _switch(said: list[str], today: date) -> bool:
 
 GROUP = "Health"
 SUBCOMMANDS: Commands = (
-    bare("me", "your own signals and why (only you see them)", GROUP, health.me),
+    Subcommand(
+        "me", "[settings]", "your signals and what I keep; `settings`: your own settings",
+        GROUP, _me, _about_me, 0, 1,
+    ),
     bare("health", "the coalition in aggregate, never a person", GROUP, health.coalition_health),
     Subcommand(
         "optout", "<signal>", "turn a signal off for you", GROUP, lowered, health.opt_out, 1, 1
@@ -49,8 +64,9 @@ SUBCOMMANDS: Commands = (
         health.offer, 1, 1,
     ),
     Subcommand(
-        "left-because", "<reason>", "why you stepped back (optional)", GROUP, lowered,
-        health.leave_reason, 1, 1,
+        "left-because", "time|priorities|tired|moved-on|rather-not-say",
+        "why you stepped back (optional; one reason is kept, never your words)", GROUP, text,
+        health.leave_reason, 1, FREE,
     ),
     Subcommand(
         "shadow", "on|off", "a lead: read signals, send nothing about them", GROUP, _switch,

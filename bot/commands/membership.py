@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.commands.table import Commands, Subcommand, bare
-from bot.commands.words import user_id, whole
+from bot.commands.table import Commands, Subcommand
+from bot.commands.words import is_mention, user_id, whole
 from bot.domain.coalition import Role, parse_role
+from bot.domain.errors import UsageError
 from bot.services import membership, pitch
 from bot.services.membership import Grant
 
 
 def _role(said: list[str], today: date) -> Role | None:
     return parse_role(said[0]) if said else None
+
+
+def _successor(said: list[str], today: date) -> str | None:
+    if not said:
+        return None
+    if said[0].lower() == "successor":
+        said = said[1:]
+    if len(said) != 1 or not is_mention(said[0]):
+        raise UsageError("Usage: `/sre leave [successor @user]`")
+    return user_id(said[0])
 
 
 def _grant(said: list[str], today: date) -> Grant:
@@ -36,7 +47,16 @@ SUBCOMMANDS: Commands = (
         0,
         1,
     ),
-    bare("leave", "leave the coalition", GROUP, membership.leave),
+    Subcommand(
+        "leave",
+        "[successor @user]",
+        "leave the coalition (the last lead names who leads next)",
+        GROUP,
+        _successor,
+        membership.leave,
+        0,
+        2,
+    ),
     Subcommand(
         "role",
         "@user <role>",

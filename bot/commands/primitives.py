@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from bot.commands.table import Commands, Subcommand, bare, one
-from bot.commands.words import FREE, WORKSHOP, day, mentions, percent, user_id, window
+from bot.commands.words import FREE, WORKSHOP, leading_day, mentions, percent, user_id, window
 from bot.domain.errors import UsageError
 from bot.services import primitives
 from bot.services.primitives import NewOwner, NewService, NewSlo, NewWorkshop
 
-SLO_USAGE = "Usage: `/sre slo <service> <sli> <target%> <window>`."
+SLO_USAGE = (
+    "Usage: `/sre slo <service> <sli> <target> <window>`, e.g. "
+    "`/sre slo checkout availability 99.9% 28d` (target 99.9 or 99.9%; window 28d, 4w or 30 days)."
+)
+WORKSHOP_USAGE = (
+    "Usage: `/sre workshop <date> <topic> [for <svc,svc>] [@people]`; quote a topic or service "
+    'with spaces: `/sre workshop 2026-12-08 "SLOs for payments" for checkout,"payment gateway"`.'
+)
 
 
 def _service(said: list[str], today: date) -> NewService:
@@ -35,9 +42,12 @@ def _service(said: list[str], today: date) -> NewService:
 def _slo(said: list[str], today: date) -> NewSlo | None:
     if not said:
         return None
-    if len(said) < 4:
+    rest = said[1:]
+    if len(rest) >= 2 and rest[-1].lower() in ("d", "day", "days", "w", "week", "weeks"):
+        rest = [*rest[:-2], f"{rest[-2]} {rest[-1]}"]  # `30 days`: one window
+    if len(rest) < 3:
         raise UsageError(SLO_USAGE)
-    return NewSlo(said[0], " ".join(said[1:-2]), percent(said[-2]), window(said[-1]))
+    return NewSlo(said[0], " ".join(rest[:-2]), percent(rest[-2]), window(rest[-1]))
 
 
 def _owner(said: list[str], today: date) -> NewOwner:
@@ -45,14 +55,18 @@ def _owner(said: list[str], today: date) -> NewOwner:
 
 
 def _workshop(said: list[str], today: date) -> NewWorkshop:
-    people, rest = mentions(said[1:])
+    when, rest = leading_day(said, WORKSHOP, today)
+    people, rest = mentions(rest)
     services: list[str] = []
     lowered = [w.lower() for w in rest]
-    if "for" in lowered:
-        at = lowered.index("for")
-        services = [s for w in rest[at + 1 :] for s in w.split(",") if s]
+    if "for" in lowered:  # the LAST `for` starts the services: a topic may say "for" too
+        at = len(lowered) - 1 - lowered[::-1].index("for")
+        services = [s.strip() for w in rest[at + 1 :] for s in w.split(",") if s.strip()]
         rest = rest[:at]
-    when = day(said[0], WORKSHOP, today)
+        if not services:
+            raise UsageError(WORKSHOP_USAGE)
+    if not rest:
+        raise UsageError(WORKSHOP_USAGE)
     return NewWorkshop(when, " ".join(rest), tuple(services), tuple(people))
 
 
@@ -77,7 +91,8 @@ SUBCOMMANDS: Commands = (
         primitives.own, 2, 2,
     ),
     Subcommand(
-        "workshop", "<YYYY-MM-DD> <topic> [for <svc,svc>] [@people]",
+        "workshop", "<date> <topic> [for <svc,svc>] [@people]",
         "record a reliability workshop", GROUP, _workshop, primitives.workshop, 2, FREE,
     ),
+    bare("workshops", "the workshops planned and held", GROUP, primitives.workshop_list),
 )  # fmt: skip

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.commands.table import Commands, Subcommand, bare, one
-from bot.commands.words import DEADLINE, DECIDED, FREE, day
+from bot.commands.words import DATE_WORDS, DEADLINE, DECIDED, FREE, day, leading_day
+from bot.domain.errors import UsageError
 from bot.services import pitch, rollout
 from bot.services.pitch import Pain, PitchDecision
 from bot.services.rollout import NewDeadline
@@ -15,8 +16,17 @@ def _target(said: list[str], today: date) -> str | None:
     return said[0] if said else None
 
 
+def _everything(said: list[str], today: date) -> bool:
+    if said and said[0].lower() != "all":
+        raise UsageError("Usage: `/sre history [all]`")
+    return bool(said)
+
+
 def _deadline(said: list[str], today: date) -> NewDeadline:
-    return NewDeadline(day(said[0], DEADLINE, today), " ".join(said[1:]))
+    when, name = leading_day(said, DEADLINE, today)
+    if not name:
+        raise UsageError("Usage: `/sre deadline <YYYY-MM-DD> <event name>`.")
+    return NewDeadline(when, " ".join(name))
 
 
 def _answers(said: list[str], today: date) -> tuple[str, ...]:
@@ -30,7 +40,7 @@ def _pain(said: list[str], today: date) -> Pain:
 def _decision(said: list[str], today: date) -> PitchDecision | None:
     if not said:
         return None
-    when = day(said[1], DECIDED, today) if len(said) > 1 else today
+    when = day(" ".join(said[1:]), DECIDED, today) if len(said) > 1 else today
     return PitchDecision(said[0].lower(), when)
 
 
@@ -44,7 +54,14 @@ SUBCOMMANDS: Commands = (
     Subcommand(
         "done", "<milestone>", "a lead ticks a manual milestone", GROUP, one, rollout.tick, 1, 1
     ),
-    bare("history", "who changed what, when", GROUP, rollout.history),
+    Subcommand(
+        "undo", "<milestone>", "a lead unticks a manual milestone", GROUP, one, rollout.untick,
+        1, 1,
+    ),
+    Subcommand(
+        "history", "[all]", "who changed what, when (the latest 30, or all)", GROUP, _everything,
+        rollout.history, 0, 1,
+    ),
     Subcommand(
         "deadline", "<YYYY-MM-DD> <event name>", "a lead sets the forcing function", GROUP,
         _deadline, rollout.set_deadline, 2, FREE,
@@ -58,9 +75,10 @@ SUBCOMMANDS: Commands = (
         "pain", "<on-call|reliability|no-slos|other> <evidence>",
         "record a pain point for the pitch", GROUP, _pain, pitch.pain, 2, FREE,
     ),
+    bare("pains", "the pain points recorded for the pitch", GROUP, pitch.pain_list),
     Subcommand(
         "pitch", "[chartered|deferred|refused [YYYY-MM-DD]]",
         "the pitch outline; a lead records management's answer", GROUP, _decision, pitch.pitch,
-        0, 2,
+        0, 1 + DATE_WORDS,
     ),
 )  # fmt: skip

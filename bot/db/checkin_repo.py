@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.db.beat_models import CheckIn, Commitment
-from bot.db.inserts import changed, insert_if_absent
-from bot.db.models import Coalition
+from bot.db.inserts import changed, insert_if_absent, upsert
+from bot.db.models import Coalition, Member
+from bot.db.planning_repo import BLOCKER_MEMORY
 from bot.db.scoped import Scoped
+from bot.domain.beat import Blocker, open_blockers
 
 
 class CheckinRepo(Scoped):
@@ -26,16 +29,47 @@ class CheckinRepo(Scoped):
             order=CheckIn.asked_at.desc(),
         )
 
-    def ask(self, coalition: Coalition, user_id: str, slot: str, at: datetime) -> CheckIn:
-        """Stage a check-in asked of `user_id` now (answered at once by the caller)."""
-        row = CheckIn(team_id=self.team_id, coalition_id=coalition.id, user_id=user_id,
-                      slot=slot, asked_at=at)  # fmt: skip
-        self.add(row)
-        return row
+    async def answer(
+        self, coalition: Coalition, user_id: str, slot: str, at: datetime, values: dict[str, Any]
+    ) -> bool:
+        """Record `user_id`'s answer for `slot`: a new row, or the slot's row updated (asked by
+        the scheduler, or answered earlier that day). One `INSERT ... ON CONFLICT DO UPDATE`,
+        so two answers racing for one slot never collide. True when it replaced an answer."""
+        earlier = await self.session.scalar(
+            select(CheckIn.answered_at).where(
+                CheckIn.team_id == self.team_id,
+                CheckIn.coalition_id == coalition.id,
+                CheckIn.user_id == user_id,
+                CheckIn.slot == slot,
+            )
+        )
+        answer = {"answered_at": at, "missed": False, **values}
+        row = {"team_id": self.team_id, "coalition_id": coalition.id, "user_id": user_id,
+               "slot": slot, "asked_at": at, **answer}  # fmt: skip
+        await upsert(self.session, CheckIn, row, ("coalition_id", "user_id", "slot"), answer)
+        return earlier is not None
 
     async def of(self, coalition: Coalition) -> list[CheckIn]:
         """Every check-in of the coalition."""
         return await self._rows(CheckIn, coalition)
+
+    async def blockers(self, coalition: Coalition, now: datetime) -> list[Blocker]:
+        """The coalition's open blockers (of members still in it), as the planner sees them."""
+        rows = await self.session.execute(
+            select(CheckIn.id, CheckIn.user_id, CheckIn.answered_at, CheckIn.blockers)
+            .join(
+                Member,
+                (Member.coalition_id == CheckIn.coalition_id) & (Member.user_id == CheckIn.user_id),
+            )
+            .where(
+                CheckIn.team_id == self.team_id,
+                CheckIn.coalition_id == coalition.id,
+                CheckIn.answered_at >= now - BLOCKER_MEMORY,
+                CheckIn.nothing_new.is_(False),
+                Member.left_at.is_(None),
+            )
+        )
+        return open_blockers((r.id, r.user_id, r.answered_at, r.blockers) for r in rows)
 
     async def since(self, coalition: Coalition, since: datetime) -> list[CheckIn]:
         """Check-ins asked of the coalition since `since`."""

@@ -98,6 +98,9 @@ class Member(Base):
     lead_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     lead_note_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     all_good_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The coalition this person's DMs to the bot are about, when they are in more than one.
+    dm_home: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checkins: Mapped[bool | None]  # asked to check in: None by role, else a lead's choice
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

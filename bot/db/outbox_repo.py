@@ -19,6 +19,7 @@ from bot.db.inserts import changed, insert_missing, upsert
 from bot.db.models import Coalition
 from bot.db.planning_repo import Planning
 from bot.db.scoped import Scoped
+from bot.db.workspace_lifecycle import served
 from bot.domain.beat import Planned
 
 PLANNING = "planning"  # the outbox kind that parks a coalition's planning failure
@@ -68,6 +69,19 @@ class OutboxRepo(Scoped):
         added = {key: await self.owe(group) for key, group in sorted(groups.items())}
         return {key: count for key, count in added.items() if count}
 
+    async def latest(self, kind: str, coalition_ids: Iterable[int]) -> dict[int, Nudge]:
+        """The most recent nudge of `kind` owed by each coalition (every workspace), skipped
+        ones included (shadow mode records without sending): what was last said, and when."""
+        ids = list(coalition_ids)
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Nudge)
+            .where(Nudge.kind == kind, Nudge.coalition_id.in_(ids))
+            .order_by(Nudge.coalition_id, Nudge.due_at)
+        )
+        return {row.coalition_id: row for row in rows}
+
     async def park_planning(self, coalition: Planning, what: str, now: datetime) -> bool:
         """Record that planning `coalition` fails with `what` (shown to its leads); True if new."""
         note = f"planning its nudges failed ({what}); the data needs fixing"[:200]
@@ -101,7 +115,9 @@ class OutboxRepo(Scoped):
         """
         due = (
             select(Nudge.id)
-            .where(Nudge.status == "pending", Nudge.due_at <= now)
+            # A workspace uninstalled or parked meanwhile (its nudges stopped as it happened, but
+            # a replica may have planned one just before): nothing of it is taken.
+            .where(Nudge.status == "pending", Nudge.due_at <= now, served(Nudge.team_id))
             .order_by(Nudge.due_at, Nudge.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
@@ -163,7 +179,9 @@ class OutboxRepo(Scoped):
     async def unsure(self) -> list[Nudge]:
         """Ambiguous nudges that may still be looked up (every workspace)."""
         query = select(Nudge).where(
-            Nudge.status == "ambiguous", or_(Nudge.note.is_(None), Nudge.note != "unverifiable")
+            Nudge.status == "ambiguous",
+            or_(Nudge.note.is_(None), Nudge.note != "unverifiable"),
+            served(Nudge.team_id),
         )
         return list(await self.session.scalars(query))
 

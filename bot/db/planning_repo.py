@@ -21,16 +21,22 @@ from bot.db.inserts import insert_missing
 from bot.db.models import Coalition, Member
 from bot.db.rollout_models import RolloutEvent, ServiceRow, SloRow, Workshop
 from bot.db.scoped import Scoped
-from bot.domain.beat import Beat, Person
+from bot.db.workspace_lifecycle import served
+from bot.domain.beat import Beat, Blocker, Person, is_asked, open_blockers
 from bot.domain.cadence import Cadence
 from bot.domain.coalition import Role
 from bot.domain.hours import WorkingHours, parse_hours
+
+BLOCKER_MEMORY = timedelta(days=30)  # a blocker named longer ago than this is not chased
 
 
 def person(member: Any) -> Person:
     """The planner's view of a member (an ORM row or a plain one)."""
     away = (member.away_from, member.away_until) if member.away_from and member.away_until else None
-    return Person(member.user_id, member.tz, _hours(member.hours), member.snoozed_until, away)
+    asked = is_asked(member.role, member.checkins)
+    return Person(
+        member.user_id, member.tz, _hours(member.hours), member.snoozed_until, away, asked
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -78,16 +84,17 @@ class PlanningRepo(Scoped):
     """The planner's batched reads and writes."""
 
     async def beats(self, now: datetime, only: Coalition | None = None) -> Beats:
-        """Every coalition with active members (or just `only`, in this workspace) as the
-        planner sees it.
+        """Every coalition with active members in a workspace the bot serves (or just `only`,
+        in this workspace) as the planner sees it.
 
-        Seven queries whatever the number of coalitions; plain rows, not ORM objects, because
+        Eight queries whatever the number of coalitions; plain rows, not ORM objects, because
         the planner reads thousands of them every tick and changes none. A coalition whose rows
         do not make a valid beat (a stored rhythm out of range, say) is `broken`, not a reason
         to stop.
         """
         mine: Scope = (lambda column: column == only.id) if only else (lambda column: true())
-        workspace = Coalition.team_id == self.team_id if only else true()
+        # The planner's batch: only the workspaces it serves (not uninstalled, not parked).
+        workspace = Coalition.team_id == self.team_id if only else served(Coalition.team_id)
         coalitions = (
             await self.session.execute(
                 select(Coalition.__table__)
@@ -106,6 +113,7 @@ class PlanningRepo(Scoped):
         overdue = await self._overdue(now.date(), mine)
         workshops = await self._workshops(now.date(), mine)
         step_since = await self._step_since(mine)
+        blockers = await self._blockers(now, mine)
         beats = Beats([], [])
         for c in coalitions:
             people = by_coalition.get(c.id)
@@ -131,6 +139,10 @@ class PlanningRepo(Scoped):
                     signers=tuple(signers),
                     overdue=tuple(overdue[c.id]),
                     workshops=tuple(workshops[c.id]),
+                    leads=tuple(m.user_id for m in people if m.role == Role.LEAD),
+                    blockers=tuple(
+                        b for b in blockers[c.id] if b.user_id in {m.user_id for m in people}
+                    ),
                 )
             except Exception as error:  # one coalition's bad row must not stop everyone's beat
                 beats.broken.append((planning, error))
@@ -190,6 +202,25 @@ class PlanningRepo(Scoped):
             found[r.coalition_id].append((r.id, r.topic, r.held_on, people))
         return found
 
+    async def _blockers(self, now: datetime, mine: Scope) -> dict[int, list[Blocker]]:
+        rows = await self.session.execute(
+            select(
+                CheckIn.coalition_id,
+                CheckIn.id,
+                CheckIn.user_id,
+                CheckIn.answered_at,
+                CheckIn.blockers,
+            ).where(
+                CheckIn.answered_at >= now - BLOCKER_MEMORY,
+                CheckIn.nothing_new.is_(False),
+                mine(CheckIn.coalition_id),
+            )
+        )
+        answers: dict[int, list[Any]] = defaultdict(list)
+        for coalition_id, *answer in rows:
+            answers[coalition_id].append(tuple(answer))
+        return defaultdict(list, {c: open_blockers(a) for c, a in answers.items()})
+
     async def _step_since(self, mine: Scope) -> dict[int, datetime]:
         query = (
             select(RolloutEvent.coalition_id, func.max(RolloutEvent.at))
@@ -225,6 +256,21 @@ class PlanningRepo(Scoped):
             for c, day, values in points
         ]
         return await insert_missing(self.session, ProgressSnapshot, rows)
+
+    async def close_day(self, points: Iterable[tuple[Coalition, date, dict[str, int]]]) -> None:
+        """Bring an existing point for `day` up to the figures given (taken at the start of the
+        next day): a day's point ends up as where the day ended, so work done on a
+        coalition's first day is not drawn as a jump from 0% the day after."""
+        for c, day, values in points:
+            await self.session.execute(
+                update(ProgressSnapshot)
+                .where(
+                    ProgressSnapshot.team_id == c.team_id,
+                    ProgressSnapshot.coalition_id == c.id,
+                    ProgressSnapshot.day == day,
+                )
+                .values(**values)
+            )
 
     async def points(self, coalition: Coalition) -> list[ProgressSnapshot]:
         """The coalition's daily progress figures, oldest first."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.inserts import changed, insert_if_absent
 from bot.db.models import ChannelMembershipChange, Coalition, Member, Workspace
+from bot.db.workspace_lifecycle import served
 from bot.domain.coalition import Membership, Role
 
 # Built once: every command loads its coalition with this, binding only its values.
@@ -110,6 +111,15 @@ class CoalitionRepo:
         )
         return [(c, m) for c, m in await self.session.execute(query)]
 
+    async def choose_dm_home(self, user_id: str, coalition: Coalition) -> None:
+        """Remember that `user_id`'s DMs to the bot are about `coalition` (and no other)."""
+        await self.session.execute(
+            update(Member)
+            .where(Member.team_id == self.team_id, Member.user_id == user_id)
+            .values(dm_home=Member.coalition_id == coalition.id),
+            execution_options={"synchronize_session": False},
+        )
+
     async def lock(self, coalition: Coalition) -> None:
         """Hold the coalition's row until commit, so that membership changes take turns.
 
@@ -175,8 +185,9 @@ class Coalitions:
         self.session = session
 
     async def every(self) -> list[Coalition]:
-        """Every coalition."""
-        return list(await self.session.scalars(select(Coalition).order_by(Coalition.id)))
+        """Every coalition of the workspaces the bot serves (not uninstalled, not parked)."""
+        query = select(Coalition).where(served(Coalition.team_id)).order_by(Coalition.id)
+        return list(await self.session.scalars(query))
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Coalition]:
         """The coalitions with these ids."""
@@ -197,8 +208,10 @@ class Coalitions:
         return found
 
     async def zones_to_learn(self, limit: int) -> list[Member]:
-        """Members whose time zone the platform has not been asked for yet."""
-        query = select(Member).where(Member.tz_checked.is_(False)).limit(limit)
+        """Members whose time zone the platform has not been asked for yet (of the workspaces
+        the bot serves)."""
+        query = select(Member).where(Member.tz_checked.is_(False), served(Member.team_id))
+        query = query.limit(limit)
         return list(await self.session.scalars(query))
 
 

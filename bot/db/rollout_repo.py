@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    cast,
     func,
     literal,
     null,
@@ -21,6 +22,8 @@ from sqlalchemy import (
     union_all,
 )
 
+from bot.db.beat_models import Commitment
+from bot.db.health_models import HealthStanding
 from bot.db.models import Coalition, Member
 from bot.db.repos import as_membership
 from bot.db.rollout_models import (
@@ -38,6 +41,7 @@ from bot.db.rollout_models import (
 )
 from bot.db.scoped import Scoped
 from bot.db.types import UTCDateTime
+from bot.domain.calendar import iso_week
 from bot.domain.programme import Choice
 from bot.domain.rollout import Deadline, Ownership, RolloutState, Service, Slo
 
@@ -60,15 +64,23 @@ class RolloutRepo(Scoped):
             )
         )
 
-    async def history(self, coalition: Coalition, limit: int = 30) -> list[RolloutEvent]:
-        """The latest history entries, oldest first."""
+    async def history(
+        self, coalition: Coalition, limit: int | None = 30
+    ) -> tuple[list[RolloutEvent], int]:
+        """The latest `limit` history entries (all when None), oldest first, and how many there
+        are in all (one statement)."""
         query = (
-            select(RolloutEvent)
+            select(RolloutEvent, func.count().over())
             .where(RolloutEvent.team_id == self.team_id, RolloutEvent.coalition_id == coalition.id)
             .order_by(RolloutEvent.at.desc(), RolloutEvent.id.desc())
             .limit(limit)
         )
-        return list(reversed(list(await self.session.scalars(query))))
+        rows = list(await self.session.execute(query))
+        return [event for event, _ in reversed(rows)], rows[0][1] if rows else 0
+
+    async def remove(self, tick: MilestoneTick) -> None:
+        """Take back a manual milestone's tick."""
+        await self.session.delete(tick)
 
     async def tick(self, coalition: Coalition, milestone: str) -> MilestoneTick | None:
         """The tick of a manual milestone, if a lead gave it."""
@@ -97,14 +109,27 @@ class RolloutRepo(Scoped):
         return Counter(v.option for v in await self._rows(ShapeVote, coalition))
 
     async def decisions(self, coalition: Coalition) -> list[Decision]:
-        """Every decision record, oldest first."""
-        return await self._rows(Decision, coalition, order=Decision.id)
+        """Every decision record in the order they were taken (then recorded)."""
+        query = (
+            select(Decision)
+            .where(Decision.team_id == self.team_id, Decision.coalition_id == coalition.id)
+            .order_by(Decision.decided_on, Decision.id)
+        )
+        return list(await self.session.scalars(query))
 
     async def latest_decision(self, coalition: Coalition, topic: str) -> Decision | None:
-        """The most recent decision on `topic`."""
-        return await self._first(
-            Decision, coalition, Decision.topic == topic, order=Decision.id.desc()
+        """The most recent decision on `topic`, by the day it was taken."""
+        query = (
+            select(Decision)
+            .where(
+                Decision.team_id == self.team_id,
+                Decision.coalition_id == coalition.id,
+                Decision.topic == topic,
+            )
+            .order_by(Decision.decided_on.desc(), Decision.id.desc())
+            .limit(1)
         )
+        return await self.session.scalar(query)
 
     async def owner_of(self, coalition: Coalition, primitive: str) -> PrimitiveOwner | None:
         """Who owns a cross-cutting primitive."""
@@ -121,6 +146,15 @@ class RolloutRepo(Scoped):
     async def service(self, coalition: Coalition, name: str) -> ServiceRow | None:
         """A service by name (case-insensitive)."""
         return await self._first(ServiceRow, coalition, func.lower(ServiceRow.name) == name.lower())
+
+    async def service_names(self, coalition: Coalition) -> list[str]:
+        """The names of the coalition's services, in the order they were added."""
+        query = (
+            select(ServiceRow.name)
+            .where(ServiceRow.team_id == self.team_id, ServiceRow.coalition_id == coalition.id)
+            .order_by(ServiceRow.id)
+        )
+        return list(await self.session.scalars(query))
 
     async def slos_of(self, service: ServiceRow) -> list[SloRow]:
         """The SLOs of a service."""
@@ -173,11 +207,13 @@ class RolloutRepo(Scoped):
         return {i: list(rows.values()) for i, rows in found.items()}
 
     async def _facts(self, ids: list[int], today: date, team_id: str | None) -> dict[int, Facts]:
-        """Ticks, owners, held workshops, readiness answers, pains, votes and decisions as rows
-        of one shape (coalition, kind, key, value, at, id), read in one statement."""
+        """Ticks, owners, held workshops, readiness answers, pains, votes, decisions, open
+        commitments and this week's health levels as rows of one shape (coalition, kind, key,
+        value, at, id), read in one statement."""
         query = FACTS[team_id is not None]
         facts: dict[int, Facts] = {i: {k: [] for k in KINDS} for i in ids}
-        rows = await self.session.execute(query, {**_params(ids, team_id), "today": today})
+        params = {**_params(ids, team_id), "today": today, "week": iso_week(today)}
+        rows = await self.session.execute(query, params)
         for coalition_id, kind, key, value, at, number in rows:
             facts[coalition_id][kind].append((key, value, at, number))
         return facts
@@ -220,14 +256,20 @@ def _facts_query(scoped: bool) -> CompoundSelect[Any]:
         arm(ReadinessAnswer, "readiness", text, text, moment),
         arm(PainPoint, "pain", text, text, moment),
         arm(ShapeVote, "vote", text, text, moment),
-        arm(Decision, "decision", Decision.topic, Decision.choice, moment),
+        arm(Decision, "decision", Decision.topic + "|" + cast(Decision.decided_on, String),
+            Decision.choice, moment),
+        arm(Commitment, "commitment", Commitment.owner, text, moment, Commitment.done_at.is_(None)),
+        arm(HealthStanding, "standing", HealthStanding.user_id, HealthStanding.level, moment,
+            HealthStanding.week == bindparam("week", type_=String)),
     )  # fmt: skip
 
 
 # Built once: a request binds its values, so SQLAlchemy builds and caches neither again.
 SERVICES = {scoped: _services_query(scoped) for scoped in (True, False)}
 FACTS = {scoped: _facts_query(scoped) for scoped in (True, False)}
-KINDS = ("tick", "owner", "workshop", "readiness", "pain", "vote", "decision")
+KINDS = (
+    "tick", "owner", "workshop", "readiness", "pain", "vote", "decision", "commitment", "standing",
+)  # fmt: skip
 Facts = dict[str, list[tuple[str | None, str | None, datetime | None, int]]]
 
 
@@ -244,7 +286,12 @@ def _state(
     }
     owners = {key: (value, at) for key, value, at, _ in facts["owner"] if key and value}
     active = {m.user_id for m in members}
-    latest = {key: value for key, value, _, _ in sorted(facts["decision"], key=lambda r: r[3])}
+    # the latest decision on each topic by the day it was taken (then by when it was recorded)
+    dated = sorted(((key or "|").split("|", 1), value, number) for key, value, _, number in
+                   facts["decision"])  # fmt: skip
+    latest = {topic: value for (topic, _), value, _ in sorted(dated, key=lambda r: (r[0][1], r[2]))}
+    items = Counter(key for key, _, _, _ in facts["commitment"] if key in active)
+    items.update(value for _, (value, _) in owners.items() if value in active)
     deadline = None
     if coalition.deadline_on and coalition.deadline_event:
         deadline = Deadline(coalition.deadline_on, coalition.deadline_event)
@@ -271,6 +318,9 @@ def _state(
         ownerships=_ownerships(primitives, owners, active),
         workshops_held=len(facts["workshop"]),
         deadline=deadline,
+        open_items={user: items.get(user, 0) for user in active},
+        heaviest_last_week=coalition.heaviest_owner,
+        strained=sum(1 for _, level, _, _ in facts["standing"] if level != "green"),
     )
 
 

@@ -20,6 +20,7 @@ from bot.db.planning_repo import PlanningRepo
 from bot.db.repos import CoalitionRepo, Coalitions, WorkspaceRepo
 from bot.db.retention_repo import RetentionRepo
 from bot.db.rollout_repo import RolloutRepo
+from bot.db.workspace_lifecycle import WorkspaceLifecycle
 from bot.meter import NO_METER, Meter
 
 EVERY_WORKSPACE = ""
@@ -112,6 +113,11 @@ class Database:
             )
             await session.commit()
         return changed(result)
+
+    def lifecycle(self) -> WorkspaceLifecycle:
+        """Installs, parkings, uninstalls and the purge after the grace period, each step in a
+        transaction of its own."""
+        return WorkspaceLifecycle(self.sessions)
 
     async def healthy(self) -> bool:
         """True when the database answers."""

@@ -13,8 +13,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.beat_models import Nudge
 from bot.db.inserts import insert_if_absent
@@ -54,6 +55,18 @@ class Standing:
         return None
 
 
+def _blocked() -> Select[str]:
+    return select(Workspace.team_id).where(
+        Workspace.uninstalled_at.is_not(None) | Workspace.parked_at.is_not(None)
+    )
+
+
+def served(team_id: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """True for the rows of workspaces the bot serves: neither uninstalled nor parked (the
+    planner, the health reading and the dispatcher leave the others alone)."""
+    return team_id.not_in(_blocked())
+
+
 def workspace_tables() -> list[Table]:
     """Every table whose rows carry `team_id`, children before the tables they refer to."""
     return [t for t in reversed(Base.metadata.sorted_tables) if "team_id" in t.c]
@@ -79,8 +92,15 @@ async def record_install(
     await session.execute(update(Workspace).where(Workspace.team_id == team_id).values(**clear))
 
 
-async def note_enterprise(session: AsyncSession, team_id: str, enterprise_id: str) -> None:
-    """Remember the workspace's Enterprise Grid org (seen on a request), for org-wide installs."""
+async def note_enterprise(
+    session: AsyncSession, team_id: str, enterprise_id: str, now: datetime | None = None
+) -> None:
+    """Remember the workspace's Enterprise Grid org (seen on a request), for org-wide installs;
+    with `now`, a workspace not seen before is recorded with it."""
+    if now is not None:
+        row = {"team_id": team_id, "created_at": now, "enterprise_id": enterprise_id}
+        if await insert_if_absent(session, Workspace, row):
+            return
     await session.execute(
         update(Workspace)
         .where(Workspace.team_id == team_id)
@@ -99,10 +119,7 @@ async def standing(session: AsyncSession, team_id: str) -> Standing:
 
 async def blocked_teams(session: AsyncSession) -> set[str]:
     """Workspaces nothing may be planned or sent for (uninstalled or parked)."""
-    query = select(Workspace.team_id).where(
-        Workspace.uninstalled_at.is_not(None) | Workspace.parked_at.is_not(None)
-    )
-    return set(await session.scalars(query))
+    return set(await session.scalars(_blocked()))
 
 
 async def stop_pending(session: AsyncSession, team_id: str, note: str) -> int:
@@ -261,6 +278,12 @@ class WorkspaceLifecycle:
             await session.commit()
         log.warning("workspace %s parked (%s): %d nudges stopped", team_id, reason, stopped)
         return stopped
+
+    async def noted_enterprise(self, team_id: str, enterprise_id: str, now: datetime) -> None:
+        """Remember which Enterprise Grid org the workspace belongs to."""
+        async with self.sessions() as session:
+            await note_enterprise(session, team_id, enterprise_id, now)
+            await session.commit()
 
     async def standing(self, team_id: str) -> Standing:
         """Where the workspace stands."""

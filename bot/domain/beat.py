@@ -6,6 +6,7 @@ makes it unique, so planning again (or on another replica) never plans anything 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,6 +19,10 @@ DIGEST_TIME = time(9, 30)
 REMIND_AFTER = timedelta(hours=24)
 MISSED_AFTER = timedelta(hours=48)
 STALL_WEEKS = 3
+# A blocker still open after this many working days (Monday to Friday) is raised to the
+# leads once more, the escalation stand-up tools offer; the first word reaches them at once.
+BLOCKER_RAISE_AFTER_WORKDAYS = 3
+VOLUNTEER_ROLES = frozenset({"lead", "member"})  # asked to check in unless a lead says otherwise
 UNSIGNED_AFTER = timedelta(days=14)
 RELEVANCE = {
     "checkin": timedelta(hours=12),
@@ -33,6 +38,7 @@ RELEVANCE = {
     "health-lead": timedelta(hours=72),
     "concentration": timedelta(hours=72),
     "lead-quiet": timedelta(hours=72),
+    "blocker": timedelta(hours=72),
 }
 DIRECT = {
     "checkin",
@@ -43,6 +49,7 @@ DIRECT = {
     "health-dm",
     "health-lead",
     "lead-quiet",
+    "blocker",
 }
 
 
@@ -55,6 +62,7 @@ class Person:
     hours: WorkingHours = field(default_factory=WorkingHours)
     snoozed_until: datetime | None = None
     away: tuple[date, date] | None = None  # vacation, inclusive, in their own calendar
+    asked: bool = True  # asked to check in and to hear about their own load
 
     def reachable(self, moment: datetime) -> bool:
         """True when a DM at `moment` respects their hours, snooze and vacation."""
@@ -69,6 +77,43 @@ class Person:
         return time(
             min(self.hours.start.hour + 1, self.hours.end.hour - 1), self.hours.start.minute
         )
+
+
+def is_asked(role: str, choice: bool | None) -> bool:
+    """Whether someone gets check-ins and volunteer-care messages: a lead's explicit choice,
+    else by role (the volunteers: leads and members; not a PM or sponsor)."""
+    return choice if choice is not None else role in VOLUNTEER_ROLES
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A blocker a member named in check-ins, open until they answer without one."""
+
+    user_id: str
+    since: datetime  # the answer that first named it
+    first_id: int  # that answer's id: one blocker, raised again at most once
+    text: str  # as last said
+
+
+def open_blockers(answers: Iterable[tuple[int, str, datetime, str | None]]) -> list[Blocker]:
+    """The open blockers from answered check-ins `(id, user, answered at, blockers)`
+    ("nothing new" answers left out: they change nothing). A run of answers naming a blocker
+    is one blocker, from its first answer; an answer without one closes it."""
+    runs: dict[str, Blocker | None] = {}
+    for checkin_id, user, at, text in sorted(answers, key=lambda a: (a[2], a[0])):
+        if not text:
+            runs[user] = None
+            continue
+        run = runs.get(user)
+        since, first = (run.since, run.first_id) if run else (at, checkin_id)
+        runs[user] = Blocker(user, since, first, text)
+    return [b for b in runs.values() if b is not None]
+
+
+def working_days(since: date, until: date) -> int:
+    """Monday-to-Friday days after `since` up to and including `until`."""
+    days = (until - since).days
+    return sum((since + timedelta(days=n)).weekday() < 5 for n in range(1, days + 1))
 
 
 @dataclass(frozen=True)
@@ -88,6 +133,8 @@ class Beat:
     signers: tuple[str, ...] = ()  # PMs and sponsors (leads when there are none)
     overdue: tuple[tuple[int, str, str], ...] = ()  # (commitment id, owner, title)
     workshops: tuple[tuple[int, str, date, tuple[str, ...]], ...] = ()  # (id, topic, day, who)
+    leads: tuple[str, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +156,8 @@ def _days(since: datetime, until: datetime, tz: str | None) -> list[date]:
 def _checkins(beat: Beat, since: datetime, until: datetime) -> list[Planned]:
     planned = []
     for person in beat.people:
+        if not person.asked:
+            continue
         for day in _days(since, until, person.tz):
             if not beat.cadence.is_checkin_day(beat.deadline, day, person.hours.days):
                 continue
@@ -172,12 +221,29 @@ def plan_state(beat: Beat, now: datetime) -> list[Planned]:
         Planned("overdue", owner, f"commitment-{number}", now, {"title": title})
         for number, owner, title in beat.overdue
     ]
+    planned += _raised_again(beat, now)
     for number, topic, day, attendees in beat.workshops:
         for user in attendees:
             tz = next((p.tz for p in beat.people if p.user_id == user), beat.tz)
             if day - local_day(now, tz) == timedelta(days=1):
                 payload = {"topic": topic, "day": day.isoformat()}
                 planned.append(Planned("workshop", user, f"workshop-{number}", now, payload))
+    return planned
+
+
+def _raised_again(beat: Beat, now: datetime) -> list[Planned]:
+    """Blockers open for BLOCKER_RAISE_AFTER_WORKDAYS, to every lead but the blocked one."""
+    planned = []
+    for b in beat.blockers:
+        if working_days(local_day(b.since, beat.tz), local_day(now, beat.tz)) < (
+            BLOCKER_RAISE_AFTER_WORKDAYS
+        ):
+            continue
+        payload = {"member": b.user_id, "first": str(b.first_id)}
+        slot = f"blocker-{b.first_id}"
+        planned += [
+            Planned("blocker", lead, slot, now, payload) for lead in beat.leads if lead != b.user_id
+        ]
     return planned
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.domain.errors import NotAllowed, UsageError
 from bot.domain.mentions import person
+from bot.domain.nearest import did_you_mean
 
 MIN_HEALTHY_SIZE = 3
 
@@ -41,7 +42,8 @@ def parse_role(word: str) -> Role:
         return Role(word.strip().lower())
     except ValueError:
         roles = " | ".join(r.value for r in Role)
-        raise UsageError(f"`{word[:20]}` is not a role. Roles: {roles}.") from None
+        hint = did_you_mean(word, [r.value for r in Role])
+        raise UsageError(f"`{word[:20]}` is not a role.{hint} Roles: {roles}.") from None
 
 
 GRANTED = frozenset({Role.PM, Role.SPONSOR})  # they sign off SLOs: only a lead's word gives them

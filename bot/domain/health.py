@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from statistics import median
 
 BEHAVIORAL, LOAD, SELF = "behavioral", "load", "self-report"
@@ -291,6 +292,21 @@ def concentration(
     """The owner the work has rested on for two weeks running, if any (one week is noise)."""
     owner = heaviest(items_by_owner, members)
     return owner if owner is not None and owner == last_week else None
+
+
+CONCENTRATION_REMINDER = timedelta(days=28)  # the same warning, at most once a month
+
+
+def concentration_due(
+    heavy: str | None, last_owner: str | None, last_at: datetime | None, now: datetime
+) -> bool:
+    """Warn the channel when work newly rests on one person (or on another one than last
+    time), and remind at most once every four weeks while it stays so."""
+    if heavy is None:
+        return False
+    if last_at is None or last_owner != heavy:
+        return True
+    return now - last_at >= CONCENTRATION_REMINDER
 
 
 def team_median(items_by_owner: dict[str, int], members: Sequence[str]) -> float:

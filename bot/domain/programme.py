@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.errors import UsageError
+from bot.domain.nearest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,9 @@ def pick(choices: tuple[Choice, ...], word: str, what: str) -> Choice:
     for choice in choices:
         if choice.id == word.lower():
             return choice
+    ids = [c.id for c in choices]
     raise UsageError(
-        f"`{word[:24]}` is not a {what}. Pick one of: {', '.join(c.id for c in choices)}."
+        f"`{word[:24]}` is not a {what}.{did_you_mean(word, ids)} Pick one of: {', '.join(ids)}."
     )
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
+from bot.domain.health import concentration
 from bot.domain.mentions import person
+from bot.domain.pulse import MIN_FOR_AVERAGES
 from bot.domain.rollout import RolloutState
 
 UNSIGNED_GRACE = timedelta(days=14)
@@ -53,6 +55,44 @@ def _ownership(state: RolloutState) -> list[Risk]:
     return risks
 
 
+def strained(state: RolloutState) -> int | None:
+    """Members whose reading this week is not green; None below the group-size minimum, where
+    a count could point at a person (the same rule as `/sre health`)."""
+    return state.strained if len(state.members) >= MIN_FOR_AVERAGES else None
+
+
+def work_concentrated(state: RolloutState) -> bool:
+    """Most open work has rested on one person for two weeks running (as `/sre health` says)."""
+    items = dict(state.open_items)
+    return concentration(items, len(state.members), state.heaviest_last_week) is not None
+
+
+def _health(state: RolloutState) -> list[Risk]:
+    """Coalition-level health risks, never a name: the totals `/sre health` shows."""
+    risks = []
+    if work_concentrated(state):
+        risks.append(
+            Risk(
+                "work-concentrated",
+                "Most open work rests on one person: share it out before it wears them down.",
+                "bus-factor",
+                ("bus-factor", "burnout"),
+            )
+        )
+    count = strained(state)
+    if count is not None and count >= 2 and 3 * count >= len(state.members):
+        risks.append(
+            Risk(
+                "members-strained",
+                f"{count} of {len(state.members)} members could use support this week "
+                "(`/sre health`).",
+                "coalition-burnout",
+                ("burnout", "coalition"),
+            )
+        )
+    return risks
+
+
 def open_risks(state: RolloutState, now: datetime) -> list[Risk]:
     """Every open risk, most structural first."""
     risks: list[Risk] = []
@@ -77,4 +117,4 @@ def open_risks(state: RolloutState, now: datetime) -> list[Risk]:
                 ("burnout", "coalition"),
             )
         )
-    return risks
+    return risks + _health(state)

@@ -89,6 +89,15 @@ class RolloutState:
     ownerships: Mapping[str, Ownership] = field(default_factory=dict)
     workshops_held: int = 0
     deadline: Deadline | None = None
+    open_items: Mapping[str, int] = field(default_factory=dict)  # per active member: commitments
+    # and primitives they hold (for the coalition-level concentration risk, never shown by name)
+    heaviest_last_week: str | None = None  # who held most open work at the last weekly reading
+    strained: int = 0  # members whose reading this week is not green
+
+    @property
+    def finished(self) -> bool:
+        """True once the forcing-function deadline is behind the coalition."""
+        return self.deadline is not None and self.today > self.deadline.on
 
     @property
     def critical(self) -> tuple[Service, ...]:
@@ -110,7 +119,7 @@ CHECKS: Mapping[str, Callable[[RolloutState], bool]] = {
     "readiness-assessed": lambda s: s.readiness_assessed,
     "pains-recorded": lambda s: s.pains >= 2,
     "sponsor-named": lambda s: s.has_role(Role.SPONSOR),
-    "pitch-decided": lambda s: s.pitch_decision is not None,
+    "pitch-decided": lambda s: s.pitch_decision == "chartered",  # a deferral is not a charter
     "shape-voted": lambda s: s.shape_votes >= 1,
     "shape-decided": lambda s: s.shape_decided,
     "critical-services-listed": lambda s: bool(s.critical),
@@ -132,12 +141,33 @@ def milestone_done(milestone: Milestone, state: RolloutState) -> bool:
     return CHECKS[milestone.check](state)
 
 
+# Manual milestones that only make sense from a moment on: why a tick before it is refused.
+NOT_YET: Mapping[str, Callable[[RolloutState], str | None]] = {
+    "retro-held": lambda s: (
+        "Not yet: set the deadline first; the retro comes after it "
+        "(`/sre deadline YYYY-MM-DD <event>`)."
+        if s.deadline is None
+        else None
+        if s.finished
+        else f"Not yet: the retro comes after {s.deadline.event} on {s.deadline.on}; tick it then."
+    ),
+}
+
+
+def check_tick(milestone: Milestone, state: RolloutState) -> None:
+    """Refuse a manual tick its time has not come for, with the reason."""
+    rule = NOT_YET.get(milestone.id)
+    reason = rule(state) if rule else None
+    if reason is not None:
+        raise UsageError(reason)
+
+
 @dataclass(frozen=True)
 class StepProgress:
     """One step as the status shows it."""
 
     step: StepDef
-    status: str  # "done", "active" or "not started"
+    status: str  # "done", "skipped" (moved past with milestones open), "active", "not started"
     done: tuple[Milestone, ...]
     open: tuple[Milestone, ...]
 
@@ -147,9 +177,11 @@ def progress(programme: Programme, state: RolloutState) -> list[StepProgress]:
     current = programme.index(state.current_step)
     rows = []
     for i, step in enumerate(programme.steps):
-        status = "done" if i < current else "active" if i == current else "not started"
         done = tuple(m for m in step.milestones if milestone_done(m, state))
         still_open = tuple(m for m in step.milestones if m not in done)
+        status = "active" if i == current else "not started"
+        if i < current:
+            status = "skipped" if still_open else "done"
         rows.append(StepProgress(step, status, done, still_open))
     return rows
 

@@ -8,7 +8,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
 from spellchecker import SpellChecker
@@ -38,9 +38,9 @@ def stem(word: str) -> str:
     return STEM_MERGES.get(stemmed, stemmed)
 
 
-@cache
 def english_words() -> frozenset[str]:
-    """Correctly spelled English words (pyspellchecker's dictionary), loaded once."""
+    """Correctly spelled English words (pyspellchecker's dictionary); each guide loads it
+    once, as it is built at start."""
     frequency = SpellChecker(language="en").word_frequency
     return frozenset(w for w, n in frequency.items() if n >= ENGLISH_MIN_COUNT)
 

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Hint, Note, Paragraph, Part
 from bot.render.mrkdwn import mrkdwn, plain
 
 SECTION_LIMIT = 3000
@@ -73,7 +73,8 @@ def blocks(doc: Doc, limit: int = MAX_BLOCKS_MESSAGE) -> list[dict[str, Any]]:
     tests (`tests/fakeslack.py` checks each call), not on every reply, where it cost more than
     the rest of the rendering.
     """
-    return [_block(part).to_dict() for part in doc.parts[:limit]]
+    shown = [part for part in doc.parts if not isinstance(part, Hint)]  # buttons work here
+    return [_block(part).to_dict() for part in shown[:limit]]
 
 
 def fallback(doc: Doc) -> str:

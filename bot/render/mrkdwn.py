@@ -3,7 +3,7 @@
 Slack reads `<...>` as a mention, a broadcast (`<!channel>`) or a link, and `&` as an entity.
 Every character of every text is escaped here (so no user text can ping the channel or
 disguise a link); only the references built by `bot.domain.mentions` from parsed ids become
-`<@U…>`, `<#C…>` or `<url|label>`.
+`<@U…>`, `<#C…>`, `<url|label>` or `<!date^…|fallback>` (a moment in the reader's zone).
 """
 
 from __future__ import annotations
@@ -20,10 +20,15 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+DATE_FORMAT = "{date_short_pretty} {time}"  # Slack fills these in, in the reader's zone
+
+
 def _live(match: re.Match[str]) -> str:
-    sigil, ref, url, label = match.groups()
+    sigil, ref, url, label, seconds, said = match.groups()
     if sigil:
         return f"<{sigil}{ref}>"
+    if seconds:
+        return f"<!date^{seconds}^{DATE_FORMAT}|{escape(said)}>"
     return f"<{url.replace('&', '&amp;')}|{escape(label)}>"
 
 
@@ -55,7 +60,9 @@ def mrkdwn(text: str, limit: int | None = None) -> str:
 
 
 def _readable(match: re.Match[str]) -> str:
-    sigil, ref, url, label = match.groups()
+    sigil, ref, url, label, seconds, said = match.groups()
+    if seconds:
+        return str(said)
     return f"{sigil}{ref}" if sigil else f"{label} ({url})"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Actions, Bullets, Divider, Doc, Fields, Heading, Hint, Note, Paragraph, Part
 from bot.render import mrkdwn
 
 _BOLD = re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)")
@@ -25,7 +25,7 @@ def _part(part: Part) -> str:
             return "\n".join(f"  - {plain(item)}" for item in items)
         case Fields(pairs):
             return "\n".join(f"  {plain(k)}: {plain(v)}" for k, v in pairs)
-        case Note(text):
+        case Note(text) | Hint(text):
             return f"  ({plain(text)})"
         case Actions(buttons):
             return "  " + "  ".join(f"[{b.label}]" for b in buttons)

@@ -28,7 +28,7 @@ from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
 from bot.logs import bound
 from bot.meter import NO_METER, Meter
-from bot.ports import DeliveryError, Messengers
+from bot.ports import DeliveryError, Messenger, Messengers, Unreachable
 from bot.scheduling.faults import Faults, describe
 from bot.services.nudges import Composed, compose
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # renewed before each send, which the client cuts off at 10 s
 BATCH = 100
 CHANNEL_GAP = timedelta(seconds=1)  # about one message per second per channel
+NO_TOKEN_WAIT = timedelta(minutes=5)  # a workspace whose token could not be had just now
 
 
 @dataclass
@@ -92,11 +93,14 @@ class Dispatcher:
         self._sending = None
         return count
 
-    async def tick(self) -> TickReport:
-        """Recover dead workers' claims, then send what is due now."""
+    async def tick(self, *, fresh: bool = True) -> TickReport:
+        """Recover dead workers' claims, then send what is due now. Each workspace's token is
+        looked up once per tick (`fresh`: start a tick; the due work already did)."""
         now, report = self.clock.now(), TickReport()
         if self.stopping:
             return report
+        if fresh:
+            self.messengers.fresh_tick()
         await self._recover(now, report)
         async with self.db.batch() as uow:
             claimed = await uow.outbox.claim(self.worker, now, LEASE, BATCH)
@@ -182,6 +186,10 @@ class Dispatcher:
             await self._release(nudge, when)
             report.deferred += 1
             return
+        messenger = await self.messengers.for_team(nudge.team_id)  # the nudge's own workspace
+        if isinstance(messenger, Unreachable):
+            await self._unreachable(nudge, messenger, now, report)
+            return
         composed, held = await self._prepare(nudge, coalition, now, rest)
         if not held:
             log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
@@ -192,11 +200,25 @@ class Dispatcher:
             await self._finish(nudge, "skipped", note=composed.reason)
             report.skipped += 1
             return
-        await self._send(nudge, coalition, composed, now, report)
+        await self._send(messenger, nudge, coalition, composed, now, report)
         last_post[key] = now
+
+    async def _unreachable(
+        self, nudge: Nudge, why: Unreachable, now: datetime, report: TickReport
+    ) -> None:
+        """No token for the nudge's workspace: skipped for good, or tried again a bit later.
+        Never sent with another workspace's token."""
+        if why.lasting:
+            # An uninstall or a parking may have skipped it already: no warning for that.
+            await self._finish(nudge, "skipped", note=f"workspace {why.reason}"[:200], quiet=True)
+            report.skipped += 1
+        else:
+            await self._release(nudge, now + NO_TOKEN_WAIT)
+            report.deferred += 1
 
     async def _send(
         self,
+        messenger: Messenger,
         nudge: Nudge,
         coalition: Coalition,
         composed: Composed,
@@ -207,7 +229,6 @@ class Dispatcher:
         if composed.trouble is not None:
             self._fault("chart", nudge, composed.trouble, report)
         try:
-            messenger = self.messengers.for_team(nudge.team_id)  # the nudge's own workspace
             self._sending = nudge.id
             ts = await messenger.send(composed.post)
         except DeliveryError as error:
@@ -217,6 +238,9 @@ class Dispatcher:
             elif error.verdict == "refused":
                 await self._finish(nudge, "failed", note=error.reason)
                 report.failed += 1
+                # A dead token (invalid_auth, account_inactive) parks its workspace: its other
+                # nudges stop now rather than each failing in turn, tick after tick.
+                await self.messengers.refused(nudge.team_id, error.reason)
             else:
                 await self._finish(nudge, "ambiguous", note=error.reason)
                 report.ambiguous += 1
@@ -255,10 +279,12 @@ class Dispatcher:
         ts: str | None = None,
         sent_at: datetime | None = None,
         asked: bool = False,
+        quiet: bool = False,
     ) -> None:
         async with self.db.batch() as uow:
             values = {"note": note, "message_ts": ts, "sent_at": sent_at}
-            if not await uow.outbox.settle(nudge, self.worker, status, **values):
+            settled = await uow.outbox.settle(nudge, self.worker, status, **values)
+            if not settled and not quiet:
                 log.warning("nudge %s was taken from this worker before it finished", nudge.id)
             if asked and sent_at is not None:
                 await uow.checkins.asked(
@@ -290,8 +316,10 @@ class Dispatcher:
         """Look an ambiguous channel post up in history: found is sent, missing is due again."""
         found = None
         if nudge.kind not in DIRECT and coalition is not None:
+            messenger = await self.messengers.for_team(nudge.team_id)
+            if isinstance(messenger, Unreachable):
+                return  # looked up once its workspace has a token again
             since = (nudge.due_at - timedelta(minutes=5)).timestamp()
-            messenger = self.messengers.for_team(nudge.team_id)
             found = await messenger.was_posted(coalition.channel_id, f"nudge-{nudge.id}", since)
         async with self.db.batch() as uow:
             await uow.outbox.reconciled(nudge, found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from bot.clock import Clock, ManualClock
@@ -13,7 +13,7 @@ from bot.content import Content
 from bot.db.models import Coalition
 from bot.db.uow import EVENT_MEMORY, Database
 from bot.meter import NO_METER, Meter
-from bot.ports import Messengers
+from bot.ports import Messengers, Unreachable
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
 from bot.scheduling.plan import next_moment, plan_due
@@ -22,6 +22,7 @@ from bot.services import health_reading
 
 log = logging.getLogger(__name__)
 ZONE_LOOKUPS_PER_TICK = 20
+UNINSTALL_GRACE = timedelta(days=30)  # UNINSTALL_GRACE_DAYS' default
 T = TypeVar("T")
 
 
@@ -39,9 +40,11 @@ class DueWork:
         clock: Clock,
         content: Content,
         worker: str,
+        grace: timedelta = UNINSTALL_GRACE,
         meter: Meter = NO_METER,
     ) -> None:
         self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
+        self.grace = grace
         self.faults, self.meter = Faults(), meter
         self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults, meter)
         self.purged_on: date | None = None
@@ -60,13 +63,15 @@ class DueWork:
         """One tick at the clock's current time."""
         now, report = self.clock.now(), TickReport()
         before = self.faults.total
+        self.messengers.fresh_tick()  # each workspace's token: looked up once this tick
         await self._stage("time zones", now, self.learn_time_zones())
         await self._stage("health readings", now, self.read_health(now))
         planned = plan_due(self.db, self.content, now, self.faults, self.meter)
         await self._stage("planner", now, planned)
-        report = await self._stage("dispatcher", now, self.dispatcher.tick()) or report
+        report = await self._stage("dispatcher", now, self.dispatcher.tick(fresh=False)) or report
         if self.purged_on != now.date():  # once a day per replica; deleting twice is harmless
             await self._stage("event memory", now, self.db.forget_events_before(now - EVENT_MEMORY))
+            await self._stage("uninstalled workspaces", now, self.forget_uninstalled(now))
             if await self._stage("purge", now, purge(self.db, now, self.faults)) is not None:
                 self.purged_on = now.date()
         report.faults = self.faults.total - before
@@ -113,10 +118,22 @@ class DueWork:
             await self.run()
 
     async def learn_time_zones(self) -> None:
-        """Ask each member's workspace for the time zone of members we have not asked yet."""
+        """Ask each member's workspace for the time zone of members we have not asked yet
+        (of workspaces the bot serves; one without a token now is asked another tick)."""
         async with self.db.batch() as uow:
             for member in await uow.every.zones_to_learn(ZONE_LOOKUPS_PER_TICK):
-                messenger = self.messengers.for_team(member.team_id)
+                messenger = await self.messengers.for_team(member.team_id)
+                if isinstance(messenger, Unreachable):
+                    # Not installed: not asked again (it would hold the queue); else next tick.
+                    member.tz_checked = messenger.lasting
+                    continue
                 member.tz = await messenger.timezone(member.user_id) or member.tz
                 member.tz_checked = True
             await uow.commit()
+
+    async def forget_uninstalled(self, now: datetime) -> list[str]:
+        """Delete every row of the workspaces uninstalled longer than the grace period ago."""
+        forgotten = await self.db.lifecycle().purge(now, self.grace)
+        if forgotten:
+            log.info("forgot %d uninstalled workspaces: %s", len(forgotten), ", ".join(forgotten))
+        return forgotten

@@ -38,7 +38,7 @@ async def snooze(req: Request, days: int | None) -> Outcome:
     if days is not None and not 1 <= days <= MAX_SNOOZE_DAYS:
         raise UsageError(f"Snooze for 1 to {MAX_SNOOZE_DAYS} days, e.g. `/sre snooze 14d`.")
     me.snoozed_until = None if days is None else req.now + timedelta(days=days)
-    return Outcome(reply=views.snoozed(me.snoozed_until))
+    return Outcome(reply=views.snoozed(me.snoozed_until, me.tz or loaded.coalition.tz))
 
 
 async def away(req: Request, vacation: Vacation | None) -> Outcome:

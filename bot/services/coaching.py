@@ -44,13 +44,19 @@ def why_now(programme: Programme, entry: Entry, context: Context, risks: list[Ri
     return None
 
 
-async def answer(req: Request, question: str) -> Outcome:
-    """The entry that answers `question` now, or an honest decline; an entry id shows it whole."""
+def checked(question: str) -> str:
+    """The question without surrounding space, or a usage error when empty or too long."""
     question = question.strip()
     if not question:
         raise UsageError("Ask me something, e.g. `/sre guide how do we get PMs to sign off SLOs?`")
     if len(question) > MAX_QUESTION:
         raise UsageError(f"Keep questions under {MAX_QUESTION} characters.")
+    return question
+
+
+async def answer(req: Request, question: str) -> Outcome:
+    """The entry that answers `question` now, or an honest decline; an entry id shows it whole."""
+    question = checked(question)
     content = req.content
     entry = content.library.get(question.lower())
     if entry is not None:

@@ -38,6 +38,8 @@ async def commit(req: Request, promise: Promise) -> Outcome:
     row = await req.uow.commitments.make(
         loaded.coalition, owner, title, promise.due, asker, req.now
     )
+    detail = f"#{row.id} {title} for {person(owner)}, due {promise.due}"
+    req.uow.rollout.record(loaded.coalition, asker, "commitment", detail, req.now)
     posts = () if owner == asker else (Post(ToUser(owner), views.assigned(row, asker)),)
     return Outcome(reply=views.committed(row), posts=posts)
 
@@ -58,4 +60,6 @@ async def finish(req: Request, number: int) -> Outcome:
     if row.owner != req.asker.user_id:
         loaded.lead(req.asker.user_id, "close someone else's commitment")
     row.done_at = req.now
+    detail = f"done #{row.id} {row.title}"
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "commitment", detail, req.now)
     return Outcome(reply=Doc.text(f"Done: #{row.id} {row.title}. Thank you."))

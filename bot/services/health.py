@@ -12,6 +12,8 @@ from bot.domain.calendar import iso_week
 from bot.domain.coalition import MIN_HEALTHY_SIZE, Role
 from bot.domain.errors import UsageError
 from bot.domain.health import SIGNALS, concentration
+from bot.domain.leaving import REASONS, reason_for
+from bot.domain.nearest import did_you_mean
 from bot.domain.pulse import MIN_FOR_AVERAGES
 from bot.outcome import Outcome, Post, ToUser
 from bot.services.loading import load
@@ -57,6 +59,29 @@ async def me(req: Request) -> Outcome:
     return Outcome(reply=views.me(view, SIGNALS))
 
 
+async def my_settings(req: Request) -> Outcome:
+    """The asker's own hours, zone, snooze, vacation and opt-outs (only they see it)."""
+    loaded = await load(req)
+    row = loaded.row(req.asker.user_id)
+    today = req.now.date()
+    snoozed = row.snoozed_until if row.snoozed_until and row.snoozed_until > req.now else None
+    away = None
+    if row.away_from and row.away_until and row.away_until >= today:
+        away = (row.away_from.isoformat(), row.away_until.isoformat())
+    view = views.MySettings(
+        hours=row.hours,
+        tz=row.tz,
+        coalition_tz=loaded.coalition.tz,
+        snoozed_until=snoozed.date().isoformat() if snoozed else None,
+        away=away,
+        opted_out=tuple(filter(None, row.opted_out.split(","))),
+        after_hours=row.after_hours_opt_in,
+        lead_note=not row.lead_note_opt_out,
+        muted=loaded.coalition.muted,
+    )
+    return Outcome(reply=views.settings(view))
+
+
 async def opt_out(req: Request, signal: str) -> Outcome:
     """Turn a signal off for the asker."""
     return await _toggle(req, signal, on=False)
@@ -69,7 +94,8 @@ async def opt_in(req: Request, signal: str) -> Outcome:
 
 async def _toggle(req: Request, signal: str, on: bool) -> Outcome:
     if signal not in TOGGLES:
-        raise UsageError(f"`{signal[:24]}` is not a signal. Signals: {', '.join(TOGGLES)}.")
+        hint = did_you_mean(signal, TOGGLES)
+        raise UsageError(f"`{signal[:24]}` is not a signal.{hint} Signals: {', '.join(TOGGLES)}.")
     loaded = await load(req)
     row = loaded.row(req.asker.user_id)
     if signal == "after-hours":
@@ -196,18 +222,26 @@ async def ask_lead(req: Request) -> Outcome:
 async def offer(req: Request, kind: str) -> Outcome:
     """The practical next step behind each offer in the private check."""
     if kind not in OFFERS:
-        raise UsageError("Usage: `/sre offer hand-off|move-dates|pair`.")
+        hint = did_you_mean(kind, OFFERS, "/sre offer {}")
+        raise UsageError(f"Usage: `/sre offer hand-off|move-dates|pair`.{hint}")
     return Outcome(reply=Doc.text(OFFERS[kind]))
 
 
-async def leave_reason(req: Request, reason: str) -> Outcome:
-    """Keep the optional reason a leaver chose."""
-    if reason not in views.REASONS:
-        raise UsageError("That reason is not one I offered.")
+async def leave_reason(req: Request, said: str) -> Outcome:
+    """Keep the optional reason a leaver chose, or the one their words come closest to."""
+    reason = reason_for(said)
+    if reason is None:
+        raise UsageError(
+            "Thank you; I keep one of a few reasons only, never your words: "
+            f"{', '.join(REASONS)}. E.g. `/sre left-because time`."
+        )
     coalition = await req.uow.coalitions.by_channel(req.asker.channel_id)
     row = None
     if coalition is not None:
         row = await req.uow.health.last_departure(coalition, req.asker.user_id)
     if row is not None:
         row.reason = reason
-    return Outcome(reply=Doc.text("Thank you for telling me. Good luck with what comes next."))
+    heard = "" if said.strip().lower() == reason else f" I noted it as *{reason}*."
+    return Outcome(
+        reply=Doc.text(f"Thank you for telling me.{heard} Good luck with what comes next.")
+    )

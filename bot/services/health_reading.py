@@ -9,18 +9,20 @@ evidence in a fixed number of statements and stages what they decide.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 
+from bot.db.beat_models import Nudge
 from bot.db.health_models import HealthStanding
 from bot.db.health_repo import Evidence
 from bot.db.models import Coalition, Member
 from bot.db.outbox_repo import Owed
 from bot.db.uow import UnitOfWork
 from bot.domain import health
-from bot.domain.beat import Planned
+from bot.domain.beat import Planned, is_asked
 from bot.domain.calendar import four_weeks, iso_week, monday_of
 from bot.domain.coalition import Role
 from bot.domain.hours import at_local, local_day
@@ -67,10 +69,11 @@ def _read_member(
         assessed_at=now,
     )
     planned = []
-    if actions.dm:
+    asked = is_asked(member.role, member.checkins)  # a PM or sponsor is no volunteer to care for
+    if actions.dm and asked:
         payload = {"level": actions.dm, "facts": facts_json}
         planned.append(Planned("health-dm", member.user_id, week, now, payload))
-    if actions.lead_note:
+    if actions.lead_note and asked:
         load = json.dumps([asdict(f) for f in health.load_facts(reading.facts)])
         leads = [
             m.user_id for m in facts.members if m.role == Role.LEAD and m.user_id != member.user_id
@@ -85,8 +88,24 @@ def _read_member(
     return row, planned
 
 
+def _owner_key(user_id: str) -> str:
+    """Who the work rests on, kept with the warning only as a one-way key (never a name)."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:16]
+
+
+def _concentration(
+    coalition: Coalition, heavy: str | None, last: Nudge | None, now: datetime, week: str
+) -> Planned | None:
+    """The channel's warning that work rests on one person: on change, then at most monthly."""
+    said = json.loads(last.payload or "{}").get("owner") if last is not None else None
+    key = _owner_key(heavy) if heavy is not None else None
+    if not health.concentration_due(key, said, last.due_at if last else None, now):
+        return None
+    return Planned("concentration", coalition.channel_id, week, now, {"owner": key or ""})
+
+
 def _read_coalition(
-    coalition: Coalition, facts: Evidence, now: datetime
+    coalition: Coalition, facts: Evidence, now: datetime, last: Nudge | None = None
 ) -> tuple[list[HealthStanding], list[Owed], str | None]:
     """One coalition's weekly reading: standings, messages, and its heaviest owner now."""
     today = local_day(now, coalition.tz)
@@ -99,8 +118,9 @@ def _read_coalition(
     def owe(planned: Planned) -> Owed:
         return Owed(coalition.team_id, coalition.id, planned, status)
 
-    if heavy is not None:
-        owed.append(owe(Planned("concentration", coalition.channel_id, week, now)))
+    warning = _concentration(coalition, heavy, last, now, week)
+    if warning is not None:
+        owed.append(owe(warning))
     for member in facts.members:
         row, messages = _read_member(member, facts, now, today, heavy)
         rows.append(row)
@@ -123,10 +143,12 @@ async def read_claimed(
     """Read the claimed coalitions; returns how many members were read. A coalition whose
     reading raises goes to `fault` and waits for next week; the others go on."""
     evidence = await uow.health.evidence(coalitions, now) if coalitions else {}
+    warned = await uow.outbox.latest("concentration", [c.id for c in coalitions])
     members, owed = 0, []
     for coalition in coalitions:
         try:
-            rows, messages, heavy = _read_coalition(coalition, evidence[coalition.id], now)
+            facts, last = evidence[coalition.id], warned.get(coalition.id)
+            rows, messages, heavy = _read_coalition(coalition, facts, now, last)
         except Exception as error:  # this coalition's data; the others go on
             fault(coalition, error)
             continue

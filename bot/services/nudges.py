@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.content import Content
 from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
 from bot.doc import Doc
+from bot.domain.beat import working_days
+from bot.domain.history import PERSONAL, most_important
+from bot.domain.hours import local_day
 from bot.domain.mentions import person
 from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
@@ -27,6 +30,7 @@ from bot.views import health as health_views
 from bot.views.digest import digest
 
 WEEK = timedelta(days=7)
+MAX_CHANGES = 8  # the digest's "What changed", weightiest first; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,17 @@ async def _countdown(n: Nudging) -> Composed:
     deadline = n.coalition.deadline_on
     if deadline is None or str(deadline) != n.nudge.slot.rsplit("-", 1)[0]:
         return _skip("the deadline moved")
+    # Counted on the day it goes out: a countdown deferred past a weekend says what is true then.
+    days = (deadline - local_day(n.now, n.coalition.tz)).days
+    if days < 0:
+        return _skip("the deadline has passed")
     event = n.coalition.deadline_event or ""
-    return n.post(views.countdown_post(int(n.payload["days"]), event, deadline))
+    return n.post(views.countdown_post(days, event, deadline))
 
 
 async def _retro(n: Nudging) -> Composed:
+    if await n.uow.rollout.tick(n.coalition, "retro-held"):
+        return _skip("the retro is already held")
     return n.post(views.retro_post(n.coalition.deadline_event or "The deadline"))
 
 
@@ -157,6 +167,15 @@ async def _lead_quiet(n: Nudging) -> Composed:
     return n.dm(health_views.lead_quiet())
 
 
+async def _blocker(n: Nudging) -> Composed:
+    first = int(n.payload["first"])
+    found = [b for b in await n.uow.checkins.blockers(n.coalition, n.now) if b.first_id == first]
+    if not found:
+        return _skip("the blocker was cleared")
+    days = working_days(local_day(found[0].since, n.coalition.tz), local_day(n.now, n.coalition.tz))
+    return n.dm(views.blocker_dm(found[0].user_id, found[0].text, n.coalition.channel_id, days))
+
+
 async def _concentration(n: Nudging) -> Composed:
     return n.post(health_views.concentration_post())
 
@@ -170,13 +189,16 @@ async def state_of(
     return await uow.rollout.state(coalition, members, now.date(), primitives)
 
 
-async def _digest(n: Nudging) -> Composed:
-    uow, coalition, now = n.uow, n.coalition, n.now
-    state = await state_of(uow, n.content, coalition, now)
-    rows = progress(n.content.programme, state)
+async def digest_doc(uow: UnitOfWork, content: Content, coalition: Coalition, now: datetime) -> Doc:
+    """The weekly digest as of `now`, read within the coalition's own workspace (the planned
+    Monday one and a lead's `/sre digest` alike); keeps today's chart point."""
+    state = await state_of(uow, content, coalition, now)
+    rows = progress(content.programme, state)
     await uow.planning.plot([(coalition, state.today, figures(rows, state))])
-    history = [e for e in await uow.rollout.history(coalition, limit=50) if e.at >= now - WEEK]
-    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in history]
+    history, _ = await uow.rollout.history(coalition, limit=200)
+    recent = [e for e in history if e.at >= now - WEEK and e.action not in PERSONAL]
+    week, left_out = most_important(recent, MAX_CHANGES)
+    changes = [f"{person(e.actor)} {e.action}: {e.detail}" for e in week]
     overdue = [
         f"#{c.id} {c.title} ({person(c.owner)}, due {c.due_on})"
         for c in await uow.commitments.open(coalition)
@@ -186,8 +208,42 @@ async def _digest(n: Nudging) -> Composed:
         Answer(c.answered_at is not None, c.energy, c.hours)
         for c in await uow.checkins.since(coalition, now - WEEK)
     ]
-    doc = digest(state, rows, changes, overdue, open_risks(state, now), pulse(answers))
-    composed = n.post(doc)
+    moved = any(e.action in STEP_ACTIONS for e in recent) or await _progressed(
+        uow, coalition, state.today, figures(rows, state)
+    )
+    blockers = len(await uow.checkins.blockers(coalition, now))
+    risks = open_risks(state, now)
+    return digest(
+        state,
+        rows,
+        changes,
+        left_out,
+        overdue,
+        risks,
+        pulse(answers),
+        blockers=blockers,
+        moved=moved,
+    )
+
+
+STEP_ACTIONS = frozenset({"step", "milestone", "override"})
+
+
+async def _progressed(
+    uow: UnitOfWork, coalition: Coalition, today: date, now: dict[str, int]
+) -> bool:
+    """True unless the figures are the same as a week ago (or there is nothing to compare)."""
+    before = [p for p in await uow.planning.points(coalition) if p.day <= today - WEEK]
+    if not before:
+        return True
+    last = before[-1]
+    then = (last.milestones_done, last.milestones_total, last.critical_signed)
+    return then != (now["milestones_done"], now["milestones_total"], now["critical_signed"])
+
+
+async def _digest(n: Nudging) -> Composed:
+    uow, coalition, now = n.uow, n.coalition, n.now
+    composed = n.post(await digest_doc(uow, n.content, coalition, now))
     points = [
         Point(
             s.day,
@@ -196,11 +252,15 @@ async def _digest(n: Nudging) -> Composed:
         )
         for s in await uow.planning.points(coalition)
     ]
+    today = local_day(now, coalition.tz)
+    open_items = [(c.due_on, c.due_on < today) for c in await uow.commitments.open(coalition)]
     try:
-        png = progress_png(points, coalition.deadline_on, coalition.deadline_event)
+        png = progress_png(
+            points, coalition.deadline_on, coalition.deadline_event, today, open_items
+        )
     except Exception as error:  # a picture must never cost the digest itself
         return Composed(composed.post, trouble=error)
-    name = f"progress-{coalition.channel_id}-{state.today}.png"
+    name = f"progress-{coalition.channel_id}-{today}.png"
     return Composed(composed.post, Chart(name, png, "Progress toward the deadline"))
 
 
@@ -219,4 +279,5 @@ COMPOSERS: dict[str, Composer] = {
     "health-lead": _lead_note,
     "lead-quiet": _lead_quiet,
     "concentration": _concentration,
+    "blocker": _blocker,
 }

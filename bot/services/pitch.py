@@ -13,6 +13,7 @@ from bot.domain.programme import pick
 from bot.outcome import Outcome
 from bot.services.loading import load
 from bot.services.request import Request
+from bot.views import listings
 from bot.views import pitch as views
 from bot.views.forms import readiness_form
 
@@ -132,3 +133,16 @@ async def _decide(req: Request, decision: PitchDecision) -> Outcome:
         loaded.coalition, req.asker.user_id, "pitch", f"{choice} on {day}", req.now
     )
     return Outcome(reply=views.pitch_decided(choice, day), public=True)
+
+
+async def pain_list(req: Request) -> Outcome:
+    """The coalition's recorded pain points (only the asker sees the list)."""
+    loaded = await load(req)
+    titles = {c.id: c.title for c in req.content.programme.pain_kinds}
+    lines = [
+        listings.PainLine(
+            titles.get(p.kind, p.kind), p.evidence, p.recorded_by, p.recorded_at.date()
+        )
+        for p in await req.uow.rollout.pains(loaded.coalition)
+    ]
+    return Outcome(reply=listings.pains(lines))

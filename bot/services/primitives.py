@@ -10,14 +10,17 @@ from bot.db.rollout_models import PrimitiveOwner, ServiceRow, SloRow, Workshop
 from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.mentions import person
+from bot.domain.nearest import closest
 from bot.domain.programme import pick
 from bot.outcome import Outcome, Post, ToUser
 from bot.services.loading import Loaded, load, rollout_state
 from bot.services.request import Request
+from bot.views import listings
 from bot.views import primitives as views
 from bot.views.forms import slo_form
 
-SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Words of letters, digits, . _ - with single spaces between (typed in quotes), 64 at most.
+SERVICE_NAME = re.compile(r"^(?=.{1,64}$)[A-Za-z0-9][A-Za-z0-9._-]*(?: [A-Za-z0-9._-]+)*$")
 MAX_SLI = 120
 SLO_HINT = (
     "Usage: `/sre slo <service> <sli> <target%> <window>`, e.g. "
@@ -62,16 +65,31 @@ class NewWorkshop:
     attendees: tuple[str, ...]
 
 
+def record(req: Request, loaded: Loaded, action: str, detail: str) -> None:
+    """Keep a change in the coalition's history, by the asker, now."""
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, action, detail, req.now)
+
+
+def _service_words(name: str, critical: bool, team: str | None) -> str:
+    return f"{name} ({'critical' if critical else 'not critical'}, team {team or 'not named'})"
+
+
 def check_service_name(name: str) -> str:
     """A service name as typed, or a usage error."""
     if not SERVICE_NAME.match(name):
-        raise UsageError(f"`{name[:24]}` is not a service name: letters, digits, . _ - (max 64).")
+        raise UsageError(
+            f"`{name[:24]}` is not a service name: letters, digits, . _ - (max 64); "
+            'quote a name with spaces: `/sre service "payment gateway"`.'
+        )
     return name
 
 
 async def _service(req: Request, loaded: Loaded, name: str) -> ServiceRow:
     service = await req.uow.rollout.service(loaded.coalition, name)
     if service is None:
+        near = closest(name, await req.uow.rollout.service_names(loaded.coalition))
+        if near is not None:
+            raise UsageError(f"No service `{name[:24]}`. Did you mean `{near}`?")
         hint = f"/sre service {name[:24]} critical"
         raise UsageError(f"No service `{name[:24]}` yet: add it with `{hint}`.")
     return service
@@ -93,9 +111,14 @@ async def add_service(req: Request, new: NewService) -> Outcome:
             added_at=req.now,
         )
         req.uow.rollout.add(service)
+        record(req, loaded, "service", f"added {_service_words(new.name, new.critical, new.team)}")
     else:
+        before = (service.critical, service.owner_team)
         service.critical = new.critical
         service.owner_team = new.team or service.owner_team
+        if (service.critical, service.owner_team) != before:
+            words = _service_words(service.name, service.critical, service.owner_team)
+            record(req, loaded, "service", f"changed {words}")
     return Outcome(reply=views.service_saved(service.name, new.critical, service.owner_team))
 
 
@@ -111,12 +134,16 @@ async def define_slo(req: Request, new: NewSlo | None) -> Outcome:
     loaded.member(req.asker.user_id)
     service = await _service(req, loaded, new.service)
     rows = [r for r in await req.uow.rollout.slos_of(service) if r.sli.lower() == sli.lower()]
+    said = f"{service.name} {sli} {views.percent(new.target)} over {new.window_days}d"
     if rows:
         slo = rows[0]
+        was = f"{views.percent(slo.target)} over {slo.window_days}d"
+        record(req, loaded, "slo", f"changed {said} (was {was}; needs a new sign-off)")
         slo.target, slo.window_days = new.target, new.window_days
         slo.defined_by, slo.defined_at = req.asker.user_id, req.now
         slo.signed_off_by, slo.signed_off_at = None, None
     else:
+        record(req, loaded, "slo", f"defined {said}")
         req.uow.rollout.add(
             SloRow(
                 team_id=req.uow.team_id,
@@ -195,6 +222,8 @@ async def workshop(req: Request, new: NewWorkshop) -> Outcome:
             added_by=req.asker.user_id,
         )
     )
+    covered = f" for {', '.join(names)}" if names else ""
+    record(req, loaded, "workshop", f"{new.topic} on {new.day}{covered}")
     doc = views.workshop_saved(new.day, new.topic, names, list(new.attendees))
     return Outcome(reply=doc, public=True)
 
@@ -204,3 +233,18 @@ async def service_list(req: Request) -> Outcome:
     loaded = await load(req)
     state = await rollout_state(req, loaded)
     return Outcome(reply=views.services(state.services, state.ownerships))
+
+
+async def workshop_list(req: Request) -> Outcome:
+    """The coalition's workshops, planned and held (only the asker sees the list)."""
+    loaded = await load(req)
+    lines = [
+        listings.WorkshopLine(
+            w.held_on,
+            w.topic,
+            tuple(filter(None, w.services.split(","))),
+            len(list(filter(None, w.attendees.split(",")))),
+        )
+        for w in await req.uow.rollout.workshops(loaded.coalition)
+    ]
+    return Outcome(reply=listings.workshops(lines, req.now.date()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from bot.content import Content
 from bot.db.uow import UnitOfWork
@@ -33,4 +33,5 @@ async def plot_due(
             points.append((coalition, day, figures(progress(content.programme, state), state)))
         except Exception as error:  # this coalition's stored data; the others are kept
             fault(coalition.id, error)
+    await uow.planning.close_day([(c, day - timedelta(days=1), f) for c, _, f in points])
     return await uow.planning.plot(points)

@@ -9,7 +9,7 @@ from bot.db.rollout_models import MilestoneTick
 from bot.doc import Doc
 from bot.domain.errors import UsageError
 from bot.domain.risks import open_risks
-from bot.domain.rollout import Deadline, plan_move, progress
+from bot.domain.rollout import Deadline, check_tick, plan_move, progress
 from bot.outcome import Outcome, Post, ToChannel
 from bot.services.loading import find, load, rollout_state
 from bot.services.request import Request
@@ -66,7 +66,8 @@ async def tick(req: Request, milestone_id: str) -> Outcome:
     if not milestone.manual:
         raise UsageError(f"`{milestone.id}` is worked out from what is recorded; it ticks itself.")
     if await req.uow.rollout.tick(loaded.coalition, milestone.id):
-        raise UsageError(f"`{milestone.id}` is already done.")
+        return Outcome(reply=Doc.text(f"`{milestone.id}` is already done; nothing changed."))
+    check_tick(milestone, await rollout_state(req, loaded))
     req.uow.rollout.add(
         MilestoneTick(
             team_id=req.uow.team_id,
@@ -81,10 +82,33 @@ async def tick(req: Request, milestone_id: str) -> Outcome:
     return Outcome(reply=doc, public=True)
 
 
-async def history(req: Request) -> Outcome:
-    """Who changed what, and when."""
+async def untick(req: Request, milestone_id: str) -> Outcome:
+    """A lead takes back a manual milestone ticked by mistake; history keeps both."""
     loaded = await load(req)
-    return Outcome(reply=views.history(await req.uow.rollout.history(loaded.coalition)))
+    loaded.lead(req.asker.user_id, "untick milestones")
+    step_def, milestone = req.content.programme.milestone(milestone_id.lower())
+    if not milestone.manual:
+        raise UsageError(
+            f"`{milestone.id}` is worked out from what is recorded: change the record instead."
+        )
+    row = await req.uow.rollout.tick(loaded.coalition, milestone.id)
+    if row is None:
+        return Outcome(reply=Doc.text(f"`{milestone.id}` is not done; nothing to undo."))
+    await req.uow.rollout.remove(row)
+    req.uow.rollout.record(loaded.coalition, req.asker.user_id, "undo", milestone.id, req.now)
+    doc = Doc.text(f"Open again: {milestone.title} ({step_def.title}).")
+    return Outcome(reply=doc, public=True)
+
+
+HISTORY_SHOWN = 30
+
+
+async def history(req: Request, everything: bool = False) -> Outcome:
+    """Who changed what, and when: the latest entries, or all of them."""
+    loaded = await load(req)
+    limit = None if everything else HISTORY_SHOWN
+    entries, total = await req.uow.rollout.history(loaded.coalition, limit)
+    return Outcome(reply=views.history(entries, total - len(entries)))
 
 
 async def set_deadline(req: Request, deadline: NewDeadline) -> Outcome:
@@ -97,6 +121,10 @@ async def set_deadline(req: Request, deadline: NewDeadline) -> Outcome:
     if not event or len(event) > MAX_EVENT_CHARS:
         raise UsageError(f"Name the event in 1 to {MAX_EVENT_CHARS} characters.")
     coalition = loaded.coalition
+    if (coalition.deadline_on, coalition.deadline_event) == (day, event):
+        return Outcome(
+            reply=Doc.text(f"The deadline is already {event} on {day}; nothing changed.")
+        )
     coalition.deadline_on, coalition.deadline_event = day, event
     req.uow.rollout.record(coalition, req.asker.user_id, "deadline", f"{event} on {day}", req.now)
     doc = views.deadline_set(Deadline(day, event), req.now.date(), req.asker.user_id)

@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.planning_repo import Beats, cadence
-from bot.doc import Doc
+from bot.doc import Doc, counted
 from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.coalition import Role
 from bot.domain.errors import DomainError, UsageError
 from bot.domain.hours import check_zone
 from bot.domain.mentions import person
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Post, ToChannel
 from bot.services.loading import load
+from bot.services.nudges import digest_doc
 from bot.services.request import Request
 from bot.views import beat as views
 
@@ -52,7 +53,10 @@ async def schedule(req: Request, change: Rhythm | None) -> Outcome:
         failed=counts.get("failed", 0),
         troubles=tuple(_trouble(n) for n in shown),
     )
-    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken)
+    later = max(len(upcoming) - SHOWN, 0)
+    me = next((m for m in loaded.rows if m.user_id == req.asker.user_id), None)
+    tz = (me.tz if me else None) or coalition.tz  # each moment in the reader's own zone
+    doc = views.schedule(sorted(upcoming)[:SHOWN], outbox, _rhythm(coalition), broken, later, tz)
     return Outcome(reply=doc)
 
 
@@ -85,7 +89,8 @@ def _rhythm(coalition: Coalition) -> str:
         c, day = cadence(coalition), WEEKDAYS[coalition.checkin_day]
         text = (
             f"weekly check-ins on {day.title()}, twice a week inside "
-            f"{c.near_weeks} weeks of the deadline, daily inside {c.final_weeks}; digest on "
+            f"{counted(c.near_weeks, 'week')} of the deadline, daily inside "
+            f"{counted(c.final_weeks, 'week')}; digest on "
             f"{WEEKDAYS[c.digest_day].title()}; coalition time zone {coalition.tz}"
         )
     except (DomainError, IndexError, TypeError):  # stored out of range; a lead can set it again
@@ -141,3 +146,16 @@ async def _mute(req: Request, on: bool) -> Outcome:
     )
     text = "Muted: I send no nudges here until `/sre unmute`." if on else "Unmuted."
     return Outcome(reply=Doc.text(text), public=True)
+
+
+async def digest_now(req: Request) -> Outcome:
+    """A lead posts the weekly digest to the channel now (the Monday one still comes)."""
+    loaded = await load(req)
+    loaded.lead(req.asker.user_id, "post the digest")
+    coalition = loaded.coalition
+    doc = await digest_doc(req.uow, req.content, coalition, req.now)
+    post = Post(ToChannel(coalition.channel_id), doc)
+    reply = Doc.text(
+        "Posted the weekly digest in the channel; its chart comes with the scheduled one."
+    )
+    return Outcome(reply=reply, posts=(post,))

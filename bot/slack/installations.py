@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db import installation_models
 from bot.db.token_rows import reseal_all, sealed_tokens
+from bot.db.uow import Database
 from bot.slack.token_cipher import TokenCipher, TokenKeyError
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,16 @@ async def check_token_keys(
         f"SLACK_TOKEN_KEYS cannot decrypt {len(unreadable)} of {len(stored)} stored tokens "
         f"(the first is {whose}'s): add back the key they were written with"
     )
+
+
+async def check_keys(db: Database, keys: list[str]) -> str | None:
+    """`check_token_keys` on the bot's database."""
+    return await check_token_keys(db.sessions, keys)
+
+
+async def reencrypt(db: Database, keys: list[str]) -> int:
+    """`reencrypt_tokens` on the bot's database."""
+    return await reencrypt_tokens(db.sessions, keys)
 
 
 async def reencrypt_tokens(sessions: async_sessionmaker[AsyncSession], keys: list[str]) -> int:

@@ -28,10 +28,9 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
-from bot.db.engine import make_sessionmaker
+from bot.db.uow import Database
 from bot.db.workspace_lifecycle import WorkspaceLifecycle
 from bot.ports import DeliveryError
 from bot.settings import Settings
@@ -76,7 +75,7 @@ class OAuth:
 
 def build_oauth(
     settings: Settings,
-    engine: AsyncEngine,
+    db: Database,
     client: AsyncWebClient,
     clock: Clock,
     on_installed: OnInstalled | None = None,
@@ -88,9 +87,9 @@ def build_oauth(
     quiet = logging.getLogger("slack_sdk.web.async_base_client")
     quiet.setLevel(max(logging.INFO, quiet.getEffectiveLevel()))
     client_id, secret = settings.slack_client_id, settings.slack_client_secret.get_secret_value()
-    store = EncryptedInstallationStore(client_id, engine, TokenCipher(settings.token_keys))
-    states = OAuthStates(expiration_seconds=STATE_LIFETIME, engine=engine)
-    lifecycle = WorkspaceLifecycle(make_sessionmaker(engine))
+    store = EncryptedInstallationStore(client_id, db.engine, TokenCipher(settings.token_keys))
+    states = OAuthStates(expiration_seconds=STATE_LIFETIME, engine=db.engine)
+    lifecycle = db.lifecycle()
     minutes = int(REFRESH_BEFORE.total_seconds() // 60)
     oauth = AsyncOAuthSettings(
         client_id=client_id,

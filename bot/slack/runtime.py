@@ -17,21 +17,23 @@ import socket
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import SystemClock
+from bot.commands.words import warm_dates
 from bot.content import Content
 from bot.db.migrate import revisions
 from bot.db.uow import Database
 from bot.metrics import Metrics
-from bot.ports import OneWorkspace
 from bot.scheduling.timer import Timer
 from bot.settings import Settings
-from bot.slack.app import build_app, make_client
-from bot.slack.messenger import SlackMessenger
+from bot.slack.app import build_app
+from bot.slack.deps import SlackDeps
+from bot.slack.installations import check_keys
 from bot.slack.operations import (
     Operations,
     Readiness,
@@ -40,6 +42,7 @@ from bot.slack.operations import (
     operations_app,
 )
 from bot.slack.server import web_app
+from bot.slack.workspaces import SingleWorkspace, TeamMessengers, TokenDirectory
 from bot.wiring import build
 
 log = logging.getLogger(__name__)
@@ -58,25 +61,22 @@ async def _stopped() -> None:
 
 async def serve(settings: Settings, content: Content) -> int:
     """Run until stopped; returns the process exit code."""
+    warm_dates()
     metrics = Metrics()
     bot = build(settings.database_url, SystemClock(), content, metrics)
     db = bot.db
     metrics.watch_pool(db.pool_state)
     app, deps = build_app(settings, bot.router)
-    count_errors(app.client, metrics)
-    try:
-        identity = await app.client.auth_test()
-    except (SlackApiError, OSError) as error:
-        reason = (
-            error.response["error"] if isinstance(error, SlackApiError) else type(error).__name__
-        )
-        print(f"sre-coach run: Slack refused the bot token ({reason})", file=sys.stderr)
+    count_errors(app.client, metrics)  # Bolt copies its handlers into each request's client
+    tokens = await _token_directory(app, deps, settings)
+    if tokens is None:
         await db.dispose()
         return 1
-    log.info("connected to workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
-    client = count_errors(make_client(settings, retries=False), metrics)
-    beat = OneWorkspace(SlackMessenger(client))
-    timer = Timer(bot.due_work(beat, worker=f"{socket.gethostname()}-{os.getpid()}")).start()
+    # The scheduler and the health jobs send with each nudge's own workspace's token.
+    beat = TeamMessengers(tokens, settings.slack_api_base_url, metrics)
+    grace = timedelta(days=settings.uninstall_grace_days)
+    worker = f"{socket.gethostname()}-{os.getpid()}"
+    timer = Timer(bot.due_work(beat, worker=worker, grace=grace)).start()
     head, known = revisions()
     ops = Operations(metrics, Readiness(db, head, known, timer.ticked_recently))
     deadline = 0.0
@@ -84,7 +84,7 @@ async def serve(settings: Settings, content: Content) -> int:
     def stopping() -> None:
         nonlocal deadline
         deadline = time.monotonic() + settings.shutdown_timeout
-        log.info("stopping (within %.0f s)", settings.shutdown_timeout)
+        log.info("stopping (within %d s)", settings.shutdown_timeout)
         ops.readiness.stopping = True
         timer.work.stop()  # no new claim from now on; the tick in flight is awaited below
 
@@ -105,6 +105,37 @@ async def serve(settings: Settings, content: Content) -> int:
         await db.dispose()
         log.info("stopped")
     return 0
+
+
+async def _token_directory(
+    app: AsyncApp, deps: SlackDeps, settings: Settings
+) -> TokenDirectory | None:
+    """Where the senders outside a request find each workspace's token; None, after one line
+    on stderr, when the bot cannot start (a key that cannot read the stored tokens, a refused
+    SLACK_BOT_TOKEN)."""
+    clock = deps.router.clock
+    if deps.oauth is not None:
+        problem = await check_keys(deps.router.db, settings.token_keys)
+        if problem is not None:
+            print(f"sre-coach run: {problem}", file=sys.stderr)
+            return None
+        log.info("OAuth mode: serving every workspace installed from /slack/install")
+        return deps.oauth.tokens
+    try:
+        identity = await app.client.auth_test()
+    except (SlackApiError, OSError) as error:
+        reason = (
+            error.response["error"] if isinstance(error, SlackApiError) else type(error).__name__
+        )
+        print(f"sre-coach run: Slack refused the bot token ({reason})", file=sys.stderr)
+        return None
+    team, enterprise = str(identity.get("team_id") or ""), identity.get("enterprise_id")
+    log.info("connected to workspace %s as %s", team, identity.get("user_id"))
+    # The token works: the workspace stands clear of an earlier uninstall or parking.
+    await deps.lifecycle.installed(team, enterprise, clock.now())
+    assert settings.slack_bot_token is not None
+    token = settings.slack_bot_token.get_secret_value()
+    return SingleWorkspace(token, team, deps.lifecycle, clock)
 
 
 async def _http(

@@ -1,5 +1,6 @@
-"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database
-(and, with `Operations`, `GET /readyz` and `GET /metrics`: bot/slack/operations.py).
+"""The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database,
+in OAuth mode `GET /slack/install` and `GET /slack/oauth_redirect` (`add_oauth_routes`), and
+with `Operations` `GET /readyz` and `GET /metrics` (bot/slack/operations.py).
 
 A request is verified (signature, timestamp) and its body checked for a shape Slack sends before
 Bolt parses any of it; Bolt's own verification stays on behind this as a second layer.
@@ -20,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.db.uow import Database
 from bot.logs import bound, request_id
+from bot.slack.oauth import add_oauth_routes
 from bot.slack.operations import Operations, add_operations, log_ids, surface
 from bot.slack.verification import Refusal, slack_body, verified_text
 
@@ -98,6 +100,10 @@ def web_app(
     server = web.Application(client_max_size=BODY_CAP)
     server.router.add_post(EVENTS_PATH, slack_events)
     server.router.add_get("/healthz", healthz)
+    if app.oauth_flow is not None:
+        # OAuth mode: the install page and the redirect are a browser's GETs, unsigned (the
+        # redirect is checked by its one-time `state`); every POST still goes through the door.
+        add_oauth_routes(server, app)
     if ops is not None:
         add_operations(server, ops)
     server.on_response_prepare.append(_without_server_banner)

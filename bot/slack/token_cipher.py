@@ -2,7 +2,7 @@
 
 The keys are a comma-separated list, newest first: the first encrypts, every one decrypts.
 Rotating a key is prepending a new one, re-encrypting the stored tokens
-(`python -m bot.tokens reencrypt`), then dropping the old key once nothing needs it.
+(`sre-coach tokens reencrypt`), then dropping the old key once nothing needs it.
 """
 
 from __future__ import annotations

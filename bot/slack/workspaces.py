@@ -16,14 +16,18 @@ from typing import Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
-from bot.db.workspace_lifecycle import WorkspaceLifecycle, parking_error
+from bot.db.workspace_lifecycle import Standing, WorkspaceLifecycle, parking_error
+from bot.metrics import Metrics
+from bot.ports import Unreachable
 from bot.slack.installations import EncryptedInstallationStore
 from bot.slack.messenger import SlackMessenger
+from bot.slack.operations import CountedErrors
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +37,13 @@ REFRESH_BEFORE = timedelta(minutes=120)
 
 @dataclass(frozen=True)
 class TeamToken:
-    """A workspace's bot token, or why there is none."""
+    """A workspace's bot token, or why there is none (`lasting`: not before something changes,
+    such as a reinstall; otherwise the next tick may have one)."""
 
     team_id: str
     token: str | None = field(default=None, repr=False)
     reason: str = ""
+    lasting: bool = True
 
 
 class TokenDirectory(Protocol):
@@ -57,24 +63,43 @@ class TokenDirectory(Protocol):
 
 
 class SingleWorkspace:
-    """Single-workspace mode: the one configured token, for the one team it belongs to."""
+    """Single-workspace mode: the one configured token, for the one team it belongs to (from
+    `auth.test` at start). With a lifecycle, an uninstall or a dead token stops the sends too
+    (until a restart whose `auth.test` passes records the workspace as installed again)."""
 
-    def __init__(self, token: str, team_id: str) -> None:
+    def __init__(
+        self,
+        token: str,
+        team_id: str,
+        lifecycle: WorkspaceLifecycle | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._token, self.team_id = token, team_id
+        self.lifecycle, self.clock = lifecycle, clock
+        self._standing: Standing | None = None
 
     def fresh_tick(self) -> None:
-        """Nothing is cached: the token is fixed."""
+        """The token is fixed; the workspace's standing is read again."""
+        self._standing = None
 
     async def token_for(self, team_id: str, enterprise_id: str | None = None) -> TeamToken:
         """The configured token for its own team; nothing for any other."""
         if team_id != self.team_id:
             return TeamToken(team_id, reason="not the configured workspace")
+        if self.lifecycle is not None:
+            if self._standing is None:
+                self._standing = await self.lifecycle.standing(team_id)
+            if self._standing.blocked is not None:
+                return TeamToken(team_id, reason=self._standing.blocked)
         return TeamToken(team_id, self._token)
 
     async def park(self, team_id: str, reason: str) -> int:
-        """Nothing to park: with a dead SLACK_BOT_TOKEN the whole bot needs a new one."""
+        """SLACK_BOT_TOKEN is dead: nothing more is sent until a restart with a good one."""
         log.error("Slack refused SLACK_BOT_TOKEN (%s)", reason)
-        return 0
+        if self.lifecycle is None or self.clock is None or team_id != self.team_id:
+            return 0
+        self._standing = Standing(team_id, parked_reason=reason)
+        return await self.lifecycle.park(team_id, reason, self.clock.now())
 
 
 class InstalledWorkspaces:
@@ -132,11 +157,13 @@ class InstalledWorkspaces:
                 again = await self._installation(team_id, enterprise)
                 if again is not None and again.bot_refresh_token != installation.bot_refresh_token:
                     return TeamToken(team_id, again.bot_token)
-            if parking_error(reason) or reason == "invalid_refresh_token":
+            dead = parking_error(reason) or reason == "invalid_refresh_token"
+            if dead:
                 await self.park(team_id, reason)
-            return TeamToken(team_id, reason=f"token refresh failed: {reason}")
+            return TeamToken(team_id, reason=f"token refresh failed: {reason}", lasting=dead)
         except (TimeoutError, aiohttp.ClientError) as error:
-            return TeamToken(team_id, reason=f"token refresh failed: {type(error).__name__}")
+            reason = f"token refresh failed: {type(error).__name__}"
+            return TeamToken(team_id, reason=reason, lasting=False)
         if refreshed is not None:
             installation = refreshed
         if installation.bot_token is None:
@@ -171,22 +198,44 @@ class InstalledWorkspaces:
 
 
 class TeamMessengers:
-    """A messenger per workspace for the scheduler, each with that workspace's own token."""
+    """`Messengers` for the scheduler and the health jobs: a messenger per workspace, each with
+    that workspace's own token, looked up once per workspace per tick (`fresh_tick()`)."""
 
-    def __init__(self, tokens: TokenDirectory, base_url: str) -> None:
-        self.tokens, self.base_url = tokens, base_url
+    def __init__(
+        self, tokens: TokenDirectory, base_url: str, metrics: Metrics | None = None
+    ) -> None:
+        self.tokens, self.base_url, self.metrics = tokens, base_url, metrics
+        self._tick: dict[str, SlackMessenger | Unreachable] = {}
 
     def fresh_tick(self) -> None:
         """Start a tick: tokens are looked up again."""
+        self._tick.clear()
         self.tokens.fresh_tick()
 
-    async def for_team(self, team_id: str) -> SlackMessenger | TeamToken:
-        """The workspace's messenger, or (a `TeamToken` without token) why there is none."""
+    async def for_team(self, team_id: str) -> SlackMessenger | Unreachable:
+        """The workspace's messenger, or why there is none."""
+        known = self._tick.get(team_id)
+        if known is not None:
+            return known
         found = await self.tokens.token_for(team_id)
         if found.token is None:
-            return found
-        # No retries: the scheduler must never re-post blindly; it reschedules 429s itself.
-        client = AsyncWebClient(
-            token=found.token, base_url=self.base_url, timeout=10, retry_handlers=[]
-        )
-        return SlackMessenger(client)
+            known = Unreachable(team_id, found.reason, found.lasting)
+        else:
+            # No retries: the scheduler must never re-post blindly; it reschedules 429s itself.
+            counted: list[AsyncRetryHandler] = []
+            if self.metrics is not None:
+                counted.append(CountedErrors(self.metrics))
+            client = AsyncWebClient(
+                token=found.token, base_url=self.base_url, timeout=10, retry_handlers=counted
+            )
+            known = SlackMessenger(client)
+        self._tick[team_id] = known
+        return known
+
+    async def refused(self, team_id: str, reason: str) -> bool:
+        """Park the workspace when `reason` says its token is dead; True when it did."""
+        if not parking_error(reason):
+            return False
+        self._tick[team_id] = Unreachable(team_id, f"parked: {reason}")
+        await self.tokens.park(team_id, reason)
+        return True

@@ -8,8 +8,21 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_ids import ActionId, button_value
-from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part
-from bot.domain.mentions import person
+from bot.doc import (
+    Actions,
+    Bullets,
+    Button,
+    Doc,
+    Heading,
+    Hint,
+    Note,
+    Paragraph,
+    Part,
+    counted,
+)
+from bot.domain.hours import zone
+from bot.domain.mentions import channel as channel_ref
+from bot.domain.mentions import moment, people, person
 
 
 class CommitmentLike(Protocol):
@@ -19,6 +32,13 @@ class CommitmentLike(Protocol):
     owner: str
     title: str
     due_on: date
+
+
+def when(at: datetime, tz: str | None) -> str:
+    """A moment as each reader sees it in Slack (their own zone), and in the reader's zone
+    `tz` wherever Slack's formatting is not available (the console, notifications)."""
+    local = at.astimezone(zone(tz))
+    return moment(at, f"{local:%a %Y-%m-%d %H:%M} {local.tzname() or 'UTC'}")
 
 
 def checkin_dm(channel: str, reminder: bool = False) -> Doc:
@@ -35,19 +55,21 @@ def checkin_dm(channel: str, reminder: bool = False) -> Doc:
                     Button("Nothing new", ActionId.NOTHING_NEW, button_value(channel, "nothing")),
                 )
             ),
-            Note(
-                "Energy and hours stay private: the channel only ever sees totals. "
-                "In a terminal: `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`."
-            ),
+            Note("Energy and hours stay private: the channel only ever sees totals."),
+            Hint("In a terminal: `/sre checkin <energy 1-5> <hours>h [progress] [blocked: ...]`."),
         ),
     )
 
 
-def checked_in(energy: int | None) -> Doc:
-    """Thanks for a check-in, with a kind word when energy is low."""
+def checked_in(energy: int | None, updated: bool = False, told: Sequence[str] = ()) -> Doc:
+    """Thanks for a check-in (or for updating the day's), with a kind word when energy is low,
+    and who heard about the blocker."""
     if energy is None:
-        return Doc.text("Thanks, noted as nothing new. Quiet weeks are fine.")
-    text = "Thanks for checking in."
+        first = "Updated today's check-in: noted" if updated else "Thanks, noted"
+        return Doc.text(f"{first} as nothing new. Quiet weeks are fine.")
+    text = "Updated today's check-in." if updated else "Thanks for checking in."
+    if told:
+        text += f" I passed your blocker to {people(list(told))}."
     if energy <= 2:
         text += (
             " Energy sounds low. If you want to hand something off or move a date, say so "
@@ -56,11 +78,44 @@ def checked_in(energy: int | None) -> Doc:
     return Doc.text(text)
 
 
-def snoozed(until: datetime | None) -> Doc:
+def blocker_dm(member: str, blockers: str, channel: str, days: int | None = None) -> Doc:
+    """To a lead: a member is blocked on coalition work (work, not health: no energy, no hours)."""
+    if days is None:
+        head = f"{person(member)} is blocked on coalition work"
+    else:
+        head = f"{person(member)} has been blocked for {counted(days, 'working day')}"
+    text = f"{head} in {channel_ref(channel)}: {blockers}"
+    return Doc(
+        fallback=text,
+        parts=(
+            Paragraph(text),
+            Note(
+                "Unblocking is work a lead can take on: a word with whoever holds the key, or "
+                "`/sre commit <date> <what> @owner`. It closes at their next check-in without "
+                "`blocked:`."
+            ),
+        ),
+    )
+
+
+def asking_set(user_id: str, asked: bool, by_role: bool) -> Doc:
+    """Confirmation of who is asked to check in."""
+    how = "by role" if by_role else "a lead's choice"
+    if asked:
+        text = f"{person(user_id)} is asked to check in ({how})."
+    else:
+        text = (
+            f"{person(user_id)} is not asked to check in and gets no messages about their own "
+            f"load ({how})."
+        )
+    return Doc.text(text)
+
+
+def snoozed(until: datetime | None, tz: str | None = None) -> Doc:
     """Confirmation of a snooze."""
     if until is None:
         return Doc.text("Welcome back: my messages to you are on again.")
-    return Doc.text(f"I'll stay quiet until {until:%Y-%m-%d %H:%M} UTC. `/sre snooze off` ends it.")
+    return Doc.text(f"I'll stay quiet until {when(until, tz)}. `/sre snooze off` ends it.")
 
 
 def away(first: date | None, last: date | None) -> Doc:
@@ -101,13 +156,15 @@ def commitment_list(rows: Sequence[CommitmentLike], today: date) -> Doc:
 
 
 def countdown_post(days: int, event: str, deadline: date) -> Doc:
-    """A countdown post in the channel."""
+    """A countdown post in the channel, `days` counted on the day it is sent."""
     when = (
-        "Tomorrow"
+        "Today"
+        if days == 0
+        else "Tomorrow"
         if days == 1
-        else f"{days // 7} weeks to go"
+        else f"{counted(days // 7, 'week')} to go"
         if days % 7 == 0
-        else f"{days} days to go"
+        else f"{counted(days, 'day')} to go"
     )
     text = f"*{when}*: {event} on {deadline}. `/sre status` shows what is still open."
     return Doc.text(text)
@@ -130,7 +187,7 @@ def retro_post(event: str) -> Doc:
 def stalled_post(step_title: str, weeks: int, guide: str) -> Doc:
     """A step that has not moved for weeks, with the guidance that helps."""
     text = (
-        f"The coalition has been on *{step_title}* for {weeks} weeks. Stalls happen; "
+        f"The coalition has been on *{step_title}* for {counted(weeks, 'week')}. Stalls happen; "
         "pick the smallest open milestone and name one person for it this week."
     )
     return Doc(fallback=text, parts=(Paragraph(text), Note(f"Guidance: `/sre guide {guide}`")))
@@ -182,17 +239,17 @@ class Outbox:
     troubles: tuple[Trouble, ...] = ()
 
 
-def _trouble_line(t: Trouble) -> str:
+def _trouble_line(t: Trouble, tz: str | None) -> str:
     state = "failed" if t.status == "failed" else "may or may not have gone out"
     reason = f": {t.note}" if t.note else ""
-    return f"{t.due:%a %Y-%m-%d %H:%M} UTC: {t.kind} to {t.who}, {state}{reason}"
+    return f"{when(t.due, tz)}: {t.kind} to {t.who}, {state}{reason}"
 
 
-def _troubles(outbox: Outbox) -> list[Part]:
+def _troubles(outbox: Outbox, tz: str | None) -> list[Part]:
     total = outbox.failed + outbox.unsure
     if not outbox.troubles or not total:
         return []
-    lines = [_trouble_line(t) for t in outbox.troubles]
+    lines = [_trouble_line(t, tz) for t in outbox.troubles]
     if total > len(lines):
         lines.append(f"and {total - len(lines)} more")
     heading = Paragraph(f"*Not delivered* ({outbox.failed} failed, {outbox.unsure} unsure):")
@@ -204,10 +261,14 @@ def schedule(
     outbox: Outbox,
     settings: str,
     broken: str | None = None,
+    later: int = 0,
+    tz: str | None = None,
 ) -> Doc:
-    """What will be sent next and when, the coalition's rhythm, and what did not go out."""
+    """What will be sent next and when (each moment in the reader's zone `tz`), the
+    coalition's rhythm, and what did not go out; `later` more are planned in the two weeks
+    than are shown."""
     parts: list[Part] = [Heading("Schedule")]
-    lines = tuple(f"{when:%a %Y-%m-%d %H:%M} UTC: {kind} to {who}" for when, kind, who in upcoming)
+    lines = tuple(f"{when(at, tz)}: {kind} to {who}" for at, kind, who in upcoming)
     if broken is not None:
         parts.append(
             Paragraph(
@@ -217,11 +278,12 @@ def schedule(
             )
         )
     elif lines:
-        parts.append(Bullets(lines))
+        tail = (f"…and {later} more in the next two weeks",) if later else ()
+        parts.append(Bullets(lines + tail))
     else:
         parts.append(Paragraph("Nothing planned in the next two weeks."))
     parts.append(Paragraph(f"*Rhythm*: {settings}"))
-    parts += _troubles(outbox)
+    parts += _troubles(outbox, tz)
     if outbox.waiting or outbox.unsure or outbox.failed:
         parts.append(
             Note(

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from bot.action_ids import ActionId, button_value
 from bot.doc import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.domain.leaving import REASONS
 from bot.domain.mentions import person
+from bot.views.plural import counted
 
-REASONS = ("time", "priorities", "tired", "moved-on", "rather-not-say")
+RETENTION_DAYS = 90  # bot.scheduling.retention.RETENTION, as the user reads it
 
 
 def care_dm(channel: str, level: str, facts: Sequence[str], lead: str | None) -> Doc:
@@ -68,30 +70,27 @@ def concentration_post() -> Doc:
     )
 
 
-def _n(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 # What each kind of health fact is, in the words `/sre me` and forget-me use.
 HEALTH_WORDS: dict[str, Callable[[int], str]] = {
     "activity": lambda n: (
-        f"{_n(n, 'day')} of message and reaction counts in coalition channels (never the text)"
+        f"{counted(n, 'day')} of message and reaction counts in coalition channels (never the text)"
     ),
     "checkins": lambda n: (
-        f"{_n(n, 'check-in')}: when I asked, whether you answered, and your "
-        "energy, hours, progress and blockers"
+        f"{counted(n, 'check-in')}: when I asked, whether you answered, your energy (1-5) and "
+        "hours, and the progress and blocker text you typed yourself"
     ),
-    "oncall": lambda n: f"{_n(n, 'on-call report')}: pages and whether you were primary",
-    "readings": lambda n: f"{_n(n, 'weekly reading')}: your level and the facts behind it",
+    "oncall": lambda n: f"{counted(n, 'on-call report')}: pages and whether you were primary",
+    "readings": lambda n: f"{counted(n, 'weekly reading')}: your level and the facts behind it",
     "departures": lambda n: (
-        f"{_n(n, 'record')} of you leaving a coalition, with the reason if you gave one"
+        f"{counted(n, 'record')} of you leaving a coalition, with the reason if you picked one"
     ),
-    "channel": lambda n: f"{_n(n, 'record')} of you joining or leaving a coalition channel",
+    "channel": lambda n: f"{counted(n, 'record')} of you joining or leaving a coalition channel",
     "care": lambda n: (
-        f"{_n(n, 'private message')} to you about your load, an unanswered check-in or being quiet"
+        f"{counted(n, 'private message')} to you about your load, an unanswered check-in "
+        "or being quiet"
     ),
-    "notes_about": lambda n: f"{_n(n, 'note')} to a lead about your load",
-    "notes_to": lambda n: f"{_n(n, 'note')} to you, as lead, about a member's load",
+    "notes_about": lambda n: f"{counted(n, 'note')} to a lead about your load",
+    "notes_to": lambda n: f"{counted(n, 'note')} to you, as lead, about a member's load",
     "all_good": lambda n: "that you told me all is well after a private check",
     "consent": lambda n: "that you let the leads hear your load facts",
     "heaviest": lambda n: "that most open work rested on you at the last weekly reading",
@@ -99,21 +98,21 @@ HEALTH_WORDS: dict[str, Callable[[int], str]] = {
 # What stays about a person as the coalition's record of the work, by group.
 RECORD_WORDS: dict[str, Callable[[int], str]] = {
     "membership": lambda n: (
-        f"your membership of {_n(n, 'coalition')} (now or before): role, "
+        f"your membership of {counted(n, 'coalition')} (now or before): role, "
         "working hours and zone, away dates, snooze, incidents handled on call, signal settings"
     ),
-    "commitments": lambda n: f"{_n(n, 'commitment')} you hold or set",
+    "commitments": lambda n: f"{counted(n, 'commitment')} you hold or set",
     "rollout": lambda n: (
-        f"{_n(n, 'rollout record')} with your name: SLOs you defined or "
+        f"{counted(n, 'rollout record')} with your name: SLOs you defined or "
         "signed off, services, owners, votes, decisions, readiness answers, pain points, "
         "milestones, workshops"
     ),
     "history": lambda n: (
-        f"{_n(n, 'rollout history entry', 'rollout history entries')} "
+        f"{counted(n, 'rollout history entry', 'rollout history entries')} "
         "naming you (who did or granted what)"
     ),
     "messages": lambda n: (
-        f"{_n(n, 'message')} to you about the rollout, sent or scheduled "
+        f"{counted(n, 'message')} to you about the rollout, sent or scheduled "
         "(check-in prompts; date, sign-off and workshop reminders)"
     ),
 }
@@ -166,12 +165,49 @@ def me(view: MyHealth, signals: Sequence[str]) -> Doc:
         Paragraph("*What I keep as the coalition's record of the work* (it stays):"),
         Bullets(tuple(worded(view.record, RECORD_WORDS))),
         Note(
-            f"Signals: {', '.join(signals)}. `/sre optout <signal>`, `/sre optin <signal>`. "
-            "Counts and your own answers only, never message text; health facts are kept "
-            "90 days."
+            f"Signals: {', '.join(signals)}. `/sre optout <signal>`, `/sre optin <signal>`, "
+            "`/sre me settings`. Of channel messages I keep counts per day, never their text; "
+            "of check-ins and on-call reports, what you answered, including the progress and "
+            f"blocker text you typed. All of it is deleted after {RETENTION_DAYS} days."
         ),
     ]
     return Doc(fallback="Your signals", parts=tuple(parts))
+
+
+@dataclass(frozen=True)
+class MySettings:
+    """What `/sre me settings` shows a member: their own settings, nothing about others."""
+
+    hours: str
+    tz: str | None
+    coalition_tz: str
+    snoozed_until: str | None  # a date, when a snooze is still running
+    away: tuple[str, str] | None  # from, until: a vacation not yet over
+    opted_out: tuple[str, ...]
+    after_hours: bool
+    lead_note: bool
+    muted: bool
+
+
+def settings(view: MySettings) -> Doc:
+    """A member's own hours, zone, snooze, vacation and opt-outs, each with how to change it."""
+    zone = view.tz or f"{view.coalition_tz} (the coalition's; set yours with `/sre hours`)"
+    snooze = f"until {view.snoozed_until} (`/sre snooze off`)" if view.snoozed_until else "off"
+    away = f"{view.away[0]} to {view.away[1]} (`/sre away off`)" if view.away else "none"
+    pairs = (
+        ("Working hours", f"{view.hours} on weekdays (`/sre hours 9-17`)"),
+        ("Time zone", zone),
+        ("Snooze", snooze),
+        ("Vacation", away),
+        ("Signals you turned off", ", ".join(view.opted_out) or "none"),
+        ("After-hours counting", "on (you opted in)" if view.after_hours else "off"),
+        ("Notes to a lead about your load", "on" if view.lead_note else "off (you opted out)"),
+    )
+    parts: list[Part] = [Heading("Your settings"), Fields(pairs)]
+    if view.muted:
+        parts.append(Paragraph("A lead muted every nudge in this coalition for now."))
+    parts.append(Note("Only you see this. `/sre me` shows your signals and what I keep."))
+    return Doc(fallback="Your settings", parts=tuple(parts))
 
 
 def forgotten(gone: Mapping[str, int], kept: Mapping[str, int]) -> Doc:

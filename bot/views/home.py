@@ -11,7 +11,7 @@ from bot.domain.coalition import Role
 from bot.domain.mentions import channel
 from bot.domain.risks import Risk
 from bot.domain.rollout import RolloutState, StepProgress
-from bot.views.rollout import countdown, coverage, risk_line
+from bot.views.rollout import NEXT_DEADLINE, countdown, coverage, risk_line
 
 MAX_COALITIONS = 5
 
@@ -54,13 +54,20 @@ def _section(section: Section) -> list[Part]:
         Bullets(mine) if mine else Paragraph("Nothing waiting on you. Thank you."),
         Fields(
             (
-                ("Step", active.step.title),
+                ("Step", "rollout complete" if section.state.finished else active.step.title),
                 ("Deadline", countdown(section.state.deadline, section.state.today)),
                 ("Critical services", coverage(section.state)),
                 ("Open risks", str(len(section.risks))),
             )
         ),
     ]
+    if section.state.finished:
+        parts.append(
+            Paragraph(
+                "The deadline is behind you: hold the retro, then pick the next forcing "
+                f"function with {NEXT_DEADLINE}."
+            )
+        )
     if section.risks:
         parts.append(Bullets(tuple(risk_line(r) for r in section.risks[:5])))
     parts.append(

@@ -95,12 +95,31 @@ def no_request(user_id: str, role: Role) -> str:
     )
 
 
-def left_reply(no_lead_left: bool) -> Doc:
-    """What a leaver reads."""
+def left_reply(successor: str | None) -> Doc:
+    """What a leaver reads (and who leads after them, when they were the last lead)."""
     text = "You left the coalition. Thank you for what you put in."
-    if no_lead_left:
-        text += " You were its last lead: someone can now take over with `/sre join lead`."
+    if successor is not None:
+        text += f" {person(successor)} leads it now, and I told them."
     return Doc.text(text)
+
+
+def name_a_successor(suggested: str) -> Doc:
+    """The last lead's `/sre leave`: who leads after them? Nothing changes until they say."""
+    return Doc.text(
+        "You are this coalition's last lead, so name who leads after you: "
+        f"`/sre leave successor @someone` (for example {person(suggested)}, the longest-standing "
+        "member). You are still in until then."
+    )
+
+
+def you_lead_now(channel_id: str, leaver: str, named: bool) -> Doc:
+    """The DM to a member who became lead because the last lead left."""
+    why = "named you to lead after them" if named else "left; you are the longest-standing member"
+    return Doc.text(
+        f"{person(leaver)} {why}: you now lead the coalition in {channel_link(channel_id)}. "
+        "Their open items come to you; `/sre role @someone lead` adds a co-lead, and "
+        "`/sre leave successor @someone` hands it on."
+    )
 
 
 def left_announcement(user_id: str) -> Doc:

@@ -26,6 +26,11 @@ class Decided(Protocol):
     decided_on: date
 
 
+def sentence(text: str) -> str:
+    """The first letter up, the rest as written (`str.capitalize` would make SLOs "slos")."""
+    return text[:1].upper() + text[1:]
+
+
 def readiness_questions(conditions: Sequence[Choice]) -> Doc:
     """The three questions and how to answer them."""
     lines = tuple(f"{c.title} (`{c.id}`)" for c in conditions)
@@ -64,7 +69,7 @@ def pitch_outline(
         return Doc.text(text)
     by_kind = {k.id: k for k in kinds}
     seen = list(dict.fromkeys(p.kind for p in pains))
-    wins = tuple(by_kind[k].detail["win"].capitalize() for k in seen)
+    wins = tuple(sentence(by_kind[k].detail["win"]) for k in seen)
     evidence = tuple(f"{by_kind[p.kind].title}: {p.evidence}" for p in pains)
     sponsor = (
         ", ".join(person(s.user_id) for s in sponsors) or "none yet: find one before you pitch"

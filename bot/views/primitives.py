@@ -15,8 +15,9 @@ def service_saved(name: str, critical: bool, team: str | None) -> Doc:
     """Confirmation of a service added or updated."""
     kind = "critical" if critical else "not critical"
     owner = f", owned by {team}" if team else ", no owning team yet (`team <name>`)"
+    typed = f'"{name}"' if " " in name else name
     return Doc.text(
-        f"Service *{name}*: {kind}{owner}. Next: `/sre slo {name} <sli> <target%> <window>`."
+        f"Service *{name}*: {kind}{owner}. Next: `/sre slo {typed} <sli> <target%> <window>`."
     )
 
 

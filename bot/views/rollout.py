@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.doc import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part
+from bot.doc import Bullets, Divider, Doc, Fields, Heading, Note, Paragraph, Part, counted
 from bot.domain.coalition import Membership
 from bot.domain.mentions import person
 from bot.domain.programme import StepDef
@@ -24,7 +24,8 @@ class HistoryEntry(Protocol):
 
 
 MAX_RISK_LINES = 8
-MARKS = {"done": "✓", "active": "▶", "not started": "·"}
+MARKS = {"done": "✓", "skipped": "↷", "active": "▶", "not started": "·"}
+NEXT_DEADLINE = "`/sre deadline <YYYY-MM-DD> <event>`"
 
 
 def no_coalition() -> Doc:
@@ -40,7 +41,7 @@ def countdown(deadline: Deadline | None, today: date) -> str:
     left = days_left(deadline, today)
     when = f"{left} days left" if left > 1 else "tomorrow" if left == 1 else "today"
     if left < 0:
-        when = f"{-left} days ago"
+        when = f"{counted(-left, 'day')} ago"
     return f"{deadline.event} on {deadline.on:%Y-%m-%d}: {when}"
 
 
@@ -56,12 +57,32 @@ def coverage(state: RolloutState) -> str:
     return f"{signed} of {n} signed off · {defined} of {n} with SLOs · {ready} of {n} ready"
 
 
-def _step_line(row: StepProgress, number: int) -> str:
+def step_count(row: StepProgress) -> str:
+    """`2/3`, or `skipped, 0/3 done` for a step moved past with milestones open."""
     total = len(row.done) + len(row.open)
-    line = f"{MARKS[row.status]} {number}. {row.step.title} ({len(row.done)}/{total})"
-    if row.status == "active" and row.open:
-        line += ": next, " + "; ".join(m.title.lower() for m in row.open[:3])
+    if row.status == "skipped":
+        return f"skipped, {len(row.done)}/{total} done"
+    return f"{len(row.done)}/{total}"
+
+
+def _step_line(row: StepProgress, number: int, finished: bool = False) -> str:
+    line = f"{MARKS[row.status]} {number}. {row.step.title} ({step_count(row)})"
+    if row.status == "active" and row.open and not finished:
+        line += ": next, " + "; ".join(m.title for m in row.open[:3])
     return line
+
+
+def _finished(state: RolloutState) -> tuple[Part, ...]:
+    """After the deadline: the rollout is complete; what is left is the retro and the next one."""
+    assert state.deadline is not None
+    done = (
+        f"*Rollout complete*: {state.deadline.event} on {state.deadline.on:%Y-%m-%d} is behind you."
+    )
+    lines = []
+    if "retro-held" not in state.ticked:
+        lines.append("Hold a short retro, then a lead ticks it: `/sre done retro-held`.")
+    lines.append(f"Pick the next forcing function: {NEXT_DEADLINE}.")
+    return (Paragraph(done), Bullets(tuple(lines)))
 
 
 def risk_line(risk: Risk) -> str:
@@ -79,16 +100,20 @@ def status(state: RolloutState, rows: Sequence[StepProgress], risks: Sequence[Ri
     active = next(i for i, r in enumerate(rows) if r.status == "active")
     step = rows[active].step
     size = f"{len(state.members)} member{'s' if len(state.members) != 1 else ''}"
+    heading = f"SRE rollout: step {active + 1} of {len(rows)}, {step.title}"
+    if state.finished:
+        heading = f"SRE rollout complete (step {active + 1} of {len(rows)}, {step.title})"
     parts: list[Part] = [
-        Heading(f"SRE rollout: step {active + 1} of {len(rows)}, {step.title}"),
+        Heading(heading),
         Fields(
             (
                 ("Deadline", countdown(state.deadline, state.today)),
                 ("Critical services", coverage(state)),
             )
         ),
+        *(_finished(state) if state.finished else ()),
         Paragraph("*Progress*"),
-        Bullets(tuple(_step_line(r, i + 1) for i, r in enumerate(rows))),
+        Bullets(tuple(_step_line(r, i + 1, state.finished) for i, r in enumerate(rows))),
     ]
     if risks:
         lines = tuple(map(risk_line, risks[:MAX_RISK_LINES]))
@@ -100,6 +125,8 @@ def status(state: RolloutState, rows: Sequence[StepProgress], risks: Sequence[Ri
     parts += [Divider(), Paragraph(f"*Members* ({size}): {members_line(state.members)}")]
     parts.append(Note(f"Guide for this step: `/sre guide {step.guide}` · all steps: `/sre step`"))
     fallback = f"SRE rollout: step {active + 1} of {len(rows)} ({step.title}); {len(risks)} risks"
+    if state.finished:
+        fallback = f"SRE rollout complete; next: {NEXT_DEADLINE}"
     return Doc(fallback=fallback, parts=tuple(parts))
 
 
@@ -107,7 +134,8 @@ def steps(rows: Sequence[StepProgress]) -> Doc:
     """Every step with each milestone, done or open."""
     parts: list[Part] = [Heading("The five steps")]
     for i, row in enumerate(rows):
-        parts.append(Paragraph(f"*{MARKS[row.status]} {i + 1}. {row.step.title}* ({row.status})"))
+        mark = f"{MARKS[row.status]} {i + 1}. {row.step.title}"
+        parts.append(Paragraph(f"*{mark}* ({row.status})"))
         marks = [("✓", m) for m in row.done] + [("○", m) for m in row.open]
         order = {m.id: n for n, m in enumerate(row.step.milestones)}
         marks.sort(key=lambda pair: order[pair[1].id])
@@ -138,20 +166,32 @@ def moved(plan: StepMove) -> Doc:
 
 def step_started(step: StepDef, lead: str) -> Doc:
     """The channel post when a step starts, linking the guidance for it."""
-    first = "; ".join(m.title.lower() for m in step.milestones[:3])
-    text = f"{person(lead)} started the step *{step.title}*. Done looks like: {first}."
+    text = f"{person(lead)} started the step *{step.title}*. Done looks like:"
     return Doc(
-        fallback=text,
-        parts=(Paragraph(text), Note(f"How to run this step: `/sre guide {step.guide}`")),
+        fallback=f"{text} " + "; ".join(m.title for m in step.milestones) + ".",
+        parts=(
+            Paragraph(text),
+            Bullets(tuple(m.title for m in step.milestones)),
+            Note(f"How to run this step: `/sre guide {step.guide}`"),
+        ),
     )
 
 
-def history(events: Sequence[HistoryEntry]) -> Doc:
-    """The history, newest last."""
+def more(left_out: int, where: str) -> str:
+    """`…and 12 more (`/sre history all`)`: nothing is cut without saying so."""
+    return f"…and {left_out} more ({where})"
+
+
+def history(events: Sequence[HistoryEntry], earlier: int = 0) -> Doc:
+    """The history, newest last; `earlier` entries before it were left out."""
     if not events:
         return Doc.text("Nothing recorded yet.")
     lines = tuple(f"{e.at:%Y-%m-%d %H:%M} {person(e.actor)} {e.action}: {e.detail}" for e in events)
-    return Doc(fallback="Rollout history", parts=(Heading("Rollout history"), Bullets(lines)))
+    parts: list[Part] = [Heading("Rollout history")]
+    if earlier:
+        parts.append(Note(f"{more(earlier, '`/sre history all`')}, earlier than these"))
+    parts.append(Bullets(lines))
+    return Doc(fallback="Rollout history", parts=tuple(parts))
 
 
 def deadline_set(deadline: Deadline, today: date, lead: str) -> Doc:

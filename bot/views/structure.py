@@ -36,6 +36,8 @@ def options(
             text += f"\n+ {pros}"
         if cons:
             text += f"\n- {cons}"
+        if c.detail.get("case"):
+            text += f"\nTried: {c.detail['case']}"
         parts.append(Paragraph(text))
     buttons = tuple(
         Button(f"Vote {c.id}", ActionId.VOTE_SHAPE, button_value(channel, c.id))

@@ -95,10 +95,19 @@ def test_no_critical_service_means_no_coverage_milestones() -> None:
     assert not check("critical-ready", empty)
 
 
-def test_progress_marks_done_active_and_not_started() -> None:
+def test_progress_marks_done_skipped_active_and_not_started() -> None:
     rows = progress(PROGRAMME, state(current_step="structure"))
-    assert [r.status for r in rows] == ["done", "done", "active", "not started", "not started"]
+    # moved past with milestones open: skipped, not done (issue 11, defect 5)
+    assert [r.status for r in rows] == [
+        "skipped", "skipped", "active", "not started", "not started",
+    ]  # fmt: skip
     assert [m.id for m in rows[0].done] == ["three-members"]
+    whole = state(
+        current_step="structure",
+        members=(member("U1", Role.LEAD, 3), member("U2", Role.PM), member("U3")),
+        readiness_assessed=True,
+    )
+    assert [r.status for r in progress(PROGRAMME, whole)][:3] == ["done", "skipped", "active"]
 
 
 def test_moving_on_lists_what_was_left_open() -> None:

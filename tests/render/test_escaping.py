@@ -1,20 +1,20 @@
 """User text never becomes Slack markup: no broadcast, no disguised link, no forged mention.
 
 Every renderer escapes `&`, `<` and `>`; the only live references are the ones the bot built
-from parsed ids (`bot.domain.mentions`).
+from parsed ids (`bot.domain.mentions`), and the `<!date^…>` moments it builds from times.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands.words import clean
 from bot.doc import Actions, Bullets, Button, Doc, Fields, Heading, Note, Paragraph
-from bot.domain.mentions import OPEN, SPLIT, channel, link, person
+from bot.domain.mentions import OPEN, SPLIT, channel, link, moment, person
 from bot.render.blocks import blocks, fallback, plain_fallback
 from bot.render.chart import Point, progress_png
 from bot.render.mrkdwn import mrkdwn, plain
@@ -37,6 +37,8 @@ HOSTILE = st.text(
     max_size=80,
 )
 LIVE = re.compile(r"<([^<>]*)>")
+AT = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+BUILT_DATE = "!date^1772499600^{date_short_pretty} {time}|Tue 2026-03-03 10:00 JST"
 
 
 def live_markup(rendered: str) -> list[str]:
@@ -61,6 +63,21 @@ def test_the_bots_own_references_stay_live() -> None:
     text = f"{person('U1')} and {channel('C1')}, see {link('https://sre.google/book', 'a & b')}"
     assert mrkdwn(text) == "<@U1> and <#C1>, see <https://sre.google/book|a &amp; b>"
     assert plain(text) == "@U1 and #C1, see a & b (https://sre.google/book)"
+
+
+def test_a_moment_the_bot_built_is_a_slack_date_in_the_readers_zone() -> None:
+    text = f"due {moment(AT, 'Tue 2026-03-03 10:00 JST')} & more"
+    assert mrkdwn(text) == f"due <{BUILT_DATE}> &amp; more"
+    assert plain(text) == "due Tue 2026-03-03 10:00 JST & more"  # the console: the fallback
+    assert mrkdwn(moment(AT, "a <b> & |c")) == (
+        "<!date^1772499600^{date_short_pretty} {time}|a &lt;b&gt; &amp; |c>"
+    )
+
+
+def test_typed_text_cannot_make_a_slack_date() -> None:
+    forged = f"{OPEN}!1772499600{SPLIT}x\ue001 <!date^1772499600^{{time}}|x>"
+    assert live_markup(mrkdwn(clean(forged))) == []
+    assert "<!" not in mrkdwn(clean(forged))
 
 
 def test_a_reference_to_something_that_is_not_an_id_is_plain_text() -> None:
@@ -93,6 +110,7 @@ def test_no_text_becomes_markup_in_any_renderer(text: str) -> None:
         parts=(
             Heading(text),
             Paragraph(f"{person('U1')}: {text}"),
+            Paragraph(f"{moment(AT, 'Tue 2026-03-03 10:00 JST')} {text}"),
             Fields(((text, text),)),
             Bullets((text, f"*{text}*")),
             Note(text),
@@ -102,8 +120,9 @@ def test_no_text_becomes_markup_in_any_renderer(text: str) -> None:
     rendered = [fallback(doc), *mrkdwn_texts(blocks(doc))]
     assert len(rendered) >= 5
     for out in rendered:
-        assert all(m == "@U1" for m in live_markup(out)), out
-        assert "<!" not in out
+        # only the bot's own mention and the moment it built are live; typed text adds none
+        assert all(m in ("@U1", BUILT_DATE) for m in live_markup(out)), out
+        assert "<!" not in out.replace(f"<{BUILT_DATE}>", "")
     assert OPEN not in render(doc) and OPEN not in plain_fallback(doc)
 
 

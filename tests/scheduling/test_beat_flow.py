@@ -32,7 +32,9 @@ async def tick_through(work: DueWork, clock: ManualClock, span: timedelta) -> No
 
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
-    return await three_members(make_router(db, clock), clock, ZONES)
+    router = await three_members(make_router(db, clock), clock, ZONES)
+    await router.command(asker("U1"), "ask <@U2> checkins on")  # the PM checks in here too
+    return router
 
 
 @pytest.fixture
@@ -106,7 +108,8 @@ async def test_after_an_outage_only_relevant_nudges_go_out(
     # Thursday's check-ins (Tokyo at 01:00 UTC, Berlin at 09:00 UTC) are still relevant;
     # Monday's digest and Tuesday's check-ins are stale: skipped, not blasted out.
     assert sorted(s.to for s in transcript.sent) == [f"#{CHANNEL}", "@U1", "@U3"]
-    assert "4 weeks to go" in transcript.to(f"#{CHANNEL}")[0].text  # Wednesday's, 23 h old
+    # Wednesday's countdown, 23 h old, counted on the day it goes out
+    assert "27 days to go" in transcript.to(f"#{CHANNEL}")[0].text
     async with db.sessions() as session:
         skipped = {
             (n.kind, n.slot)

@@ -162,13 +162,13 @@ async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
         coalition = (
             await session.scalars(select(Coalition).where(Coalition.channel_id == CHANNEL))
         ).one()
-        session.add(  # a countdown whose stored payload is no longer JSON, due first
+        session.add(  # a stalled-step post whose stored payload is no longer JSON, due first
             Nudge(
                 team_id=TEAM,
                 coalition_id=coalition.id,
-                kind="countdown",
+                kind="stalled",
                 recipient=CHANNEL,
-                slot=f"{coalition.deadline_on}-28d",
+                slot="coalition-3w",
                 due_at=clock.now() - timedelta(minutes=5),
                 payload="{not json",
                 status="pending",
@@ -182,14 +182,14 @@ async def test_a_nudge_that_cannot_be_prepared_is_parked_and_the_batch_goes_on(
     report = await work.run()
     assert report.failed == 1 and report.faults == 1
     assert {s.to for s in transcript.sent} == {f"#{CHANNEL}", "#C0OTHER"}  # both digests
-    (parked,) = [r for r in await outbox(db, TEAM) if r.kind == "countdown"]
+    (parked,) = [r for r in await outbox(db, TEAM) if r.kind == "stalled"]
     assert parked.status == "failed"
     assert parked.note is not None and parked.note.startswith("could not be prepared (JSON")
     await work.run()
     assert len(transcript.sent) == 2  # parked, never tried again
 
     lead_view = reply_text(await router.command(asker("U1"), "schedule"))
-    assert "countdown to the channel, failed: could not be prepared" in lead_view
+    assert "stalled to the channel, failed: could not be prepared" in lead_view
     assert "1 failed" in lead_view
     member_view = reply_text(await router.command(asker("U3"), "schedule"))
     assert "could not be prepared" not in member_view  # the details are for the leads

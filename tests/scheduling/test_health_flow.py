@@ -107,7 +107,7 @@ async def test_asking_the_lead_shares_load_facts_only(
 ) -> None:
     today = clock.now().date()
     for n in range(7):
-        await say(coalition, "U1", f"commit {today - timedelta(days=10)} item {n} <@U3>")
+        await say(coalition, "U1", f"commit {today + timedelta(days=1)} item {n} <@U3>")
     await drained_member(coalition, work, clock)
     outcome = await coalition.command(asker("U3"), "ask-lead")
     (note,) = outcome.posts

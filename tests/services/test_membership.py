@@ -152,10 +152,12 @@ async def test_leave_then_rejoin(router: Router, clock: ManualClock) -> None:
     await router.command(asker("U1"), "join")
     await router.command(asker("U2"), "join")
     outcome = await router.command(asker("U1"), "leave")
-    assert "last lead" in reply_text(outcome)
-    assert "@U1" not in reply_text(await router.command(asker("U2"), "status"))
+    assert "last lead" in reply_text(outcome)  # asked for a successor (issue 11, defect 7)
+    outcome = await router.command(asker("U1"), "leave successor <@U2>")
+    assert "@U2 leads it now" in reply_text(outcome)
+    status = reply_text(await router.command(asker("U2"), "status"))
+    assert "@U1" not in status and "@U2 (lead)" in status
     assert "nothing to leave" in reply_text(await router.command(asker("U1"), "leave"))
-    assert "lead" in reply_text(await router.command(asker("U2"), "join lead"))
     await router.command(asker("U1"), "join")
     status = reply_text(await router.command(asker("U1"), "status"))
     assert "@U1 (member)" in status

@@ -83,6 +83,7 @@ async def test_a_429_waits_for_retry_after_then_sends_once(
 async def test_checking_in_from_the_dm_button(
     slack: SlackDriver, db: Database, clock: ManualClock
 ) -> None:
+    await slack.command("ask <@U2> checkins on", user="U1")  # a PM is asked only if a lead says
     await beat(db, clock, slack).walk(clock, clock.now() + timedelta(days=1, hours=2))
     (dm,) = [c for c in slack.fake.posts_to("U2")][:1]
     blocks = dm.params["blocks"]

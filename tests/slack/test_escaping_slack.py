@@ -23,6 +23,8 @@ from tests.slackapp import SlackDriver, running_app
 HOSTILE = "\uff1c!channel\uff1e<!here><!everyone><!subteam^S1><https://evil.example|vote>&"
 SHOWN = "&lt;!here&gt;"  # how the payload must read once escaped
 OURS = re.compile(r"^(?:@U[123]|#C1|https://(?!evil\.example)[^|]+\|[^<>]*)$")
+# The one `<!…>` the bot itself builds: a moment from a time it holds, shown in each reader's zone.
+BOT_DATE = re.compile(r"<!date\^[0-9]{1,11}\^\{date_short_pretty\} \{time\}\|[^<>|]*>")
 
 
 def mrkdwn_texts(node: Any) -> Iterator[str]:
@@ -92,6 +94,9 @@ async def everything_a_user_can_type(slack: SlackDriver, clock: ManualClock) -> 
         replies += readable(await response.json())
     mention = {"type": "app_mention", "user": "U1", "ts": "1.2", "channel": "C1"}
     await slack.event({**mention, "text": f"<@{BOT_USER_ID}> {HOSTILE}"})
+    dm = {"type": "message", "channel_type": "im", "channel": "D0U1", "user": "U1", "ts": "1.3"}
+    await slack.event({**dm, "text": HOSTILE})  # a question in a DM
+    await slack.event({**dm, "text": HOSTILE, "ts": "1.4", "thread_ts": "1.3"})  # in its thread
     await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "D1"})
     await slack.click(ActionId.SHOW_STATUS, button_value("C1"), user="U2")
     await slack.settle()
@@ -105,6 +110,7 @@ async def test_no_user_text_becomes_markup_anywhere(db: Database, clock: ManualC
         calls = [c for c in slack.fake.calls if c.method.startswith(("chat.", "views."))]
         sent = [text for call in calls for text in readable(call.params)]
         for text in [*replies, *sent]:
+            text = BOT_DATE.sub("", text)
             assert "<!" not in text, text
             live = re.findall(r"<([^<>]*)>", text)
             assert all(OURS.match(ref) for ref in live), (live, text)
@@ -112,7 +118,7 @@ async def test_no_user_text_becomes_markup_anywhere(db: Database, clock: ManualC
         assert {"chat.postMessage", "chat.postEphemeral", "views.publish"} <= kinds
         # The payload did reach the places it can be shown, escaped:
         assert sum(SHOWN in text for text in replies) >= 8
-        countdowns = [t for t in sent if "days to go" in t or "weeks to go" in t]
+        countdowns = [t for t in sent if " to go" in t]  # "1 week to go", never "1 weeks"
         assert countdowns and all(SHOWN in t for t in countdowns)
         digests = [c for c in calls if "digest" in str(c.params.get("text", "")).lower()]
         assert digests and all(SHOWN in "".join(readable(c.params)) for c in digests)

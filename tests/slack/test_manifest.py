@@ -39,6 +39,9 @@ BOT_EVENTS = {
     "reaction_added",
     "app_uninstalled",  # the workspace's data lifecycle (bot/slack/uninstall.py)
     "tokens_revoked",
+    "message.im",  # a DM to the coach is a question (bot/slack/listeners/events.py)
+    "assistant_thread_started",  # agent messaging: suggested prompts (listeners/assistant.py)
+    "assistant_thread_context_changed",  # the channel beside the thread changed
 }
 BOT_SCOPES = {
     "commands",  # /sre
@@ -49,6 +52,8 @@ BOT_SCOPES = {
     "users:read",  # users.info (time zone)
     "files:write",  # files.getUploadURLExternal / completeUploadExternal (chart)
     "reactions:read",  # reaction_added (participation counts)
+    "im:history",  # message.im (questions in a DM)
+    "assistant:write",  # assistant.threads.setStatus / setTitle / setSuggestedPrompts
 }
 
 
@@ -153,6 +158,12 @@ def test_events_interactivity_and_home(manifest: dict[str, Any]) -> None:
     app_home = manifest["features"]["app_home"]
     assert app_home["home_tab_enabled"] is True
     assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False  # people DM the coach
+
+
+def test_assistant_view_for_agent_messaging(manifest: dict[str, Any]) -> None:
+    view = manifest["features"]["assistant_view"]
+    assert "coach" in view["assistant_description"].lower()
 
 
 def test_scopes_are_exactly_the_needed_ones(manifest: dict[str, Any]) -> None:

@@ -134,7 +134,7 @@ async def test_metrics_move_when_a_nudge_is_sent(
         )  # type: ignore[call-arg]
         client = count_errors(make_client(settings, retries=False), metrics)
         messengers = OneWorkspace(SlackMessenger(client))
-        work = DueWork(db, messengers, clock, content(), "metrics-test", metrics)
+        work = DueWork(db, messengers, clock, content(), "metrics-test", meter=metrics)
         fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
         await work.walk(clock, clock.now() + timedelta(days=7))
     samples = parse(text := metrics.exposition().decode())

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.render.blocks import blocks, fallback
 from bot.services.request import Asker
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     """Attach the `/sre` listener."""
 
     @app.command("/sre")
-    async def sre(ack: AsyncAck, command: dict[str, Any]) -> None:
-        asker = Asker(command["team_id"], command["channel_id"], command["user_id"])
+    async def sre(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+        asker = Asker(team_of(context, command), command["channel_id"], command["user_id"])
         outcome = await deps.router.command(asker, command.get("text") or "")
         trigger = command.get("trigger_id")
         if outcome.reply is not None and not (outcome.form and trigger):
@@ -27,4 +27,4 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             )
         else:
             await ack()
-        deps.send_later(outcome, trigger)
+        deps.send_later(messenger_of(context), outcome, trigger)

@@ -1,4 +1,4 @@
-"""Events API listeners: mentions, channel joins and leaves, and messages (metadata only)."""
+"""Events API listeners: mentions, channel joins and leaves, messages (metadata only) and DMs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.services.request import Asker
-from bot.slack.deps import SlackDeps
+from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def _moment(ts: object) -> datetime | None:
@@ -23,7 +23,15 @@ def _is_self(event: dict[str, Any], context: AsyncBoltContext) -> bool:
     return bool(event.get("user")) and event.get("user") == context.bot_user_id
 
 
-def _event_id(body: dict[str, Any]) -> str | None:
+def is_person_speaking(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+    """A plain new message by a person: not a bot's (nor our own), not an edit or other
+    subtype."""
+    return not (
+        event.get("subtype") or event.get("bot_id") or not event.get("user")
+    ) and not _is_self(event, context)
+
+
+def event_id_of(body: dict[str, Any]) -> str | None:
     """The delivery's `event_id`, claimed with the event's effect so Slack's retries count once."""
     event_id = body.get("event_id")
     return str(event_id) if event_id else None
@@ -36,22 +44,24 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def mention(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         asker = Asker(team, event["channel"], event.get("user") or "")
         thread = event.get("thread_ts") or event["ts"]
         text = event.get("text") or ""
-        deps.send_later(await deps.router.mention(asker, text, thread, _event_id(body)))
+        outcome = await deps.router.mention(asker, text, thread, event_id_of(body))
+        deps.send_later(messenger_of(context), outcome)
 
     async def channel_change(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, change: str
     ) -> None:
         if _is_self(event, context):  # the bot's own joins and leaves are not coalition news
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         channel, user = event["channel"], event["user"]
-        deps.send_later(
-            await deps.router.channel_change(team, channel, user, change, _event_id(body))
+        outcome = await deps.router.channel_change(
+            team, channel, user, change, event_id_of(body)
         )
+        deps.send_later(messenger_of(context), outcome)
 
     @app.event("member_joined_channel")
     async def joined(
@@ -67,13 +77,21 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def message(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        """A channel message counts toward its author's participation; its text is never kept."""
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        """A channel message counts toward its author's participation; a DM to the bot is a
+        question, answered in its thread. The text is never kept."""
+        if not is_person_speaking(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
+        if event.get("channel_type") == "im":  # not channel activity: health counts none
+            asker = Asker(team, event["channel"], event["user"])
+            thread = event.get("thread_ts") or event["ts"]
+            text = event.get("text") or ""
+            outcome = await deps.router.direct(asker, text, thread, event_id_of(body))
+            deps.send_later(messenger_of(context), outcome)
+            return
         at = _moment(event.get("ts"))
         await deps.router.activity(
-            team, event["channel"], event["user"], "messages", at, _event_id(body)
+            team, event["channel"], event["user"], "messages", at, event_id_of(body)
         )
 
     @app.event("reaction_added")
@@ -84,8 +102,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message" or not item.get("channel") or _is_self(event, context):
             return
-        team = context.team_id or event.get("team") or ""
+        team = team_of(context, body)
         at = _moment(event.get("event_ts"))
         await deps.router.activity(
-            team, item["channel"], event["user"], "reactions", at, _event_id(body)
+            team, item["channel"], event["user"], "reactions", at, event_id_of(body)
         )
