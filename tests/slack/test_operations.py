@@ -29,8 +29,10 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.clock import ManualClock
 from bot.db.migrate import alembic_config, revisions
 from bot.db.uow import Database
+from bot.doc import Doc
 from bot.metrics import Metrics
-from bot.ports import OneWorkspace
+from bot.outcome import Post, ToChannel
+from bot.ports import DeliveryError, OneWorkspace
 from bot.scheduling.due import DueWork
 from bot.scheduling.timer import STALE_AFTER, TICK_SECONDS, Timer
 from bot.settings import Settings
@@ -43,6 +45,7 @@ from bot.slack.operations import (
     count_errors,
     operations_app,
 )
+from bot.slack.workspaces import TeamMessengers, TeamToken
 from tests.builders import content, make_router, three_members
 from tests.conftest import _pg_admin, postgres_database_url
 from tests.fakeslack import TEAM_ID, FakeSlack
@@ -292,3 +295,30 @@ async def test_socket_mode_acks_are_timed_on_the_websocket(
     text = metrics.exposition().decode()
     assert value(parse(text), "sre_coach_ack_seconds_count", surface="command") == 1
     assert_no_ids(text, USER, CHANNEL, TEAM_ID)
+
+
+class _Tokens:
+    """Every workspace has a token (OAuth mode's directory, minus the database)."""
+
+    def fresh_tick(self) -> None:
+        """Nothing cached."""
+
+    async def token_for(self, team_id: str, enterprise_id: str | None = None) -> TeamToken:
+        return TeamToken(team_id, f"xoxb-{team_id}")
+
+    async def park(self, team_id: str, reason: str) -> int:
+        return 0
+
+
+async def test_each_workspaces_beat_client_counts_its_web_api_errors(metrics: Metrics) -> None:
+    async with FakeSlack() as fake:
+        messengers = TeamMessengers(_Tokens(), fake.base_url, metrics)
+        messenger = await messengers.for_team(TEAM_ID)
+        assert isinstance(messenger, SlackMessenger)
+        fake.fail_next("chat.postMessage", status=200, error="not_in_channel")
+        with pytest.raises(DeliveryError):
+            await messenger.send(Post(ToChannel(CHANNEL), Doc.text("hello")))
+    samples = parse(text := metrics.exposition().decode())
+    errors = "sre_coach_slack_api_errors_total"
+    assert value(samples, errors, method="chat.postMessage", error="not_in_channel") == 1
+    assert_no_ids(text, TEAM_ID, CHANNEL)
