@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import logs
 from bot.content import Content
 from bot.db.engine import DatabaseUnreachable, wait_for_database
 from bot.db.migrate import upgrade
@@ -64,10 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"sre-coach: bad settings: {problems}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+    logs.configure(settings.log_level, settings.log_format)
     command = args.command
     if command == "start":
         command = "run" if settings.has_slack_tokens else "console"

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     slack_api_base_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json"
+    metrics_port: int = Field(default=3001, ge=0, le=65535)  # Socket Mode only; 0: none
+    shutdown_timeout: int = Field(default=20, ge=1, le=600)  # seconds a SIGTERM may take
     backstage_base_url: str | None = None
     backstage_token: SecretStr | None = None
     # OAuth (many workspaces): set the client id and secret instead of SLACK_BOT_TOKEN.
@@ -46,6 +49,16 @@ class Settings(BaseSettings):
     def _keep_trailing_slash(cls, value: str) -> str:
         # slack_sdk joins method names with urljoin: without the slash, "/api" would be dropped.
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_log_format(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        form = value.strip().lower() or "text"
+        if form not in ("text", "json"):
+            raise ValueError('LOG_FORMAT must be "text" or "json"')
+        return form
 
     @field_validator("backstage_base_url", mode="before")
     @classmethod

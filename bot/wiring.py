@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from bot.domain.catalog import Gathered
 from bot.guide.encoder import load_encoder
 from bot.guide.library import load_library
 from bot.guide.ranking import Guide
+from bot.meter import NO_METER, Meter
 from bot.ports import Messengers
 from bot.router import Router
 from bot.scheduling.due import UNINSTALL_GRACE, DueWork
@@ -37,6 +38,7 @@ class Bot:
     db: Database
     clock: Clock
     router: Router
+    meter: Meter = field(default=NO_METER)
 
     def due_work(
         self,
@@ -48,7 +50,9 @@ class Bot:
         """The scheduled work of one replica, sending through `messengers`; an uninstalled
         workspace's data is deleted `grace` after the uninstall; coalitions that turned the
         daily import on import from `catalog`."""
-        return DueWork(self.db, messengers, self.clock, self.content, worker, grace, catalog)
+        return DueWork(
+            self.db, messengers, self.clock, self.content, worker, grace, catalog, meter=self.meter
+        )
 
 
 def backstage_reader(settings: Settings) -> CatalogReader | None:
@@ -63,7 +67,7 @@ def backstage_reader(settings: Settings) -> CatalogReader | None:
     return read
 
 
-def build(database_url: str, clock: Clock, content: Content) -> Bot:
-    """The bot over the database at `database_url`."""
-    db = Database(database_url)
-    return Bot(content, db, clock, Router(db, clock, content))
+def build(database_url: str, clock: Clock, content: Content, meter: Meter = NO_METER) -> Bot:
+    """The bot over the database at `database_url`, counting into `meter`."""
+    db = Database(database_url, meter)
+    return Bot(content, db, clock, Router(db, clock, content), meter)

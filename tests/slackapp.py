@@ -30,6 +30,7 @@ from bot.scheduling.due import UNINSTALL_GRACE, DueWork
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.deps import SlackDeps
+from bot.slack.operations import Operations, count_errors
 from bot.slack.server import EVENTS_PATH, web_app
 from bot.slack.token_cipher import new_key
 from bot.slack.workspaces import TeamMessengers
@@ -177,8 +178,11 @@ class SlackDriver:
 
 
 @asynccontextmanager
-async def running_app(db: Database, clock: Clock) -> AsyncIterator[SlackDriver]:
-    """The real app on a local port, its Web API client pointed at a fresh fake Slack."""
+async def running_app(
+    db: Database, clock: Clock, ops: Operations | None = None
+) -> AsyncIterator[SlackDriver]:
+    """The real app on a local port, its Web API client pointed at a fresh fake Slack (with
+    `ops`, also serving `/readyz` and `/metrics` and counting into `ops.metrics`)."""
     async with FakeSlack() as fake:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -188,7 +192,9 @@ async def running_app(db: Database, clock: Clock) -> AsyncIterator[SlackDriver]:
             slack_api_base_url=fake.base_url,
         )
         app, deps = build_app(settings, make_router(db, clock))
-        async with TestClient(TestServer(web_app(app, db, SIGNING_SECRET))) as client:
+        if ops is not None:
+            count_errors(app.client, ops.metrics)
+        async with TestClient(TestServer(web_app(app, db, SIGNING_SECRET, ops))) as client:
             driver = SlackDriver(client, fake, deps, app)
             yield driver
             await driver.settle()

@@ -40,6 +40,9 @@ FORBIDDEN: list[tuple[str, str, tuple[str, ...]]] = [
     ("outcome", "outcome.py", ("bot.db", "bot.services", "bot.views", "bot.render", *UPPER)),
     ("ports", "ports.py", (*SLACK, "sqlalchemy", "bot.db", "bot.services", *UPPER)),
     ("console", "console.py", (*SLACK, "sqlalchemy")),
+    ("meter port", "meter.py", ("bot.", "prometheus_client")),
+    ("logging set-up", "logs.py", ("bot.",)),
+    ("metrics", "metrics.py", (*SLACK, "sqlalchemy", "bot.db", "bot.services", *UPPER)),
 ]  # fmt: skip
 # The one seam where Slack's code and ours share the database: slack_sdk's SQLAlchemy
 # installation and state stores (issue 12 builds on them rather than hand-writing the flow).
@@ -99,6 +102,17 @@ def test_only_the_database_package_speaks_sql(path: Path) -> None:
     if "sqlalchemy" not in EXCUSED.get(str(path.relative_to(BOT)), ()):
         assert not {n for n in _imports(path) if n.startswith("sqlalchemy")}
         assert ".session" not in path.read_text()  # nor a raw session through the unit of work
+
+
+def test_only_the_metrics_module_speaks_prometheus() -> None:
+    """The scheduler and the database count through `bot.meter.Meter`; one module implements
+    it with the Prometheus client, so the domain and the services never see it."""
+    speakers = [
+        p.relative_to(BOT)
+        for p in BOT.rglob("*.py")
+        if {n for n in _imports(p) if n.startswith("prometheus_client")}
+    ]
+    assert speakers == [Path("metrics.py")]
 
 
 def test_only_the_clock_reads_the_time() -> None:

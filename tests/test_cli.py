@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from bot.db.uow import Database
@@ -106,7 +107,9 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[tuple[str, FakeSlack]]:
             yield f"http://127.0.0.1:{port}", fake
         finally:
             process.terminate()
+            stopping = time.monotonic()
             assert await process.wait() == 0
+            assert time.monotonic() - stopping < 20  # SHUTDOWN_TIMEOUT's default bounds it
             assert fake.violations == []
 
 
@@ -130,6 +133,31 @@ async def test_run_serves_signed_commands_over_http(running_bot: tuple[str, Fake
         async with http.get(f"{url}/healthz") as response:
             assert response.status == 200
     assert fake.calls_to("auth.test")
+
+
+async def test_run_serves_readiness_and_metrics(running_bot: tuple[str, FakeSlack]) -> None:
+    url, fake = running_bot
+    fields = {"team_id": "T0001", "channel_id": "C1", "user_id": "U1", "command": "/sre"}
+    form = urlencode({**fields, "text": "help", "response_url": fake.response_url})
+    headers = {**signature_headers(form, int(time.time())),
+               "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/readyz") as response:
+            assert response.status == 200
+            assert (await response.json())["migrations"] == "at head"
+        async with http.post(f"{url}/slack/events", data=form, headers=headers) as response:
+            assert response.status == 200
+        async with http.get(f"{url}/metrics") as response:
+            assert response.status == 200
+            text = await response.text()
+    acks = {
+        s.labels["surface"]: s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == "sre_coach_ack_seconds_count"
+    }
+    assert acks == {"command": 1.0}
+    assert "sre_coach_db_pool_in_use" in text
 
 
 async def test_content_check_passes(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from bot.settings import Settings
 from tests.test_packaging import SOURCES
 
 LOCK = "requirements.lock"
@@ -126,6 +127,9 @@ def test_compose_checks_health_and_keeps_the_database_in_a_volume(
     assert db["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert "/healthz" in " ".join(bot["healthcheck"]["test"])
     assert bot["environment"]["SLACK_APP_TOKEN"] == ""  # HTTP mode, so /healthz is served
+    grace = bot["stop_grace_period"]
+    assert grace.endswith("s")
+    assert int(grace[:-1]) > Settings(_env_file=None).shutdown_timeout  # type: ignore[call-arg]
     (volume,) = db["volumes"]
     name, path = volume.split(":")
     assert path == "/var/lib/postgresql/data"

@@ -67,6 +67,25 @@ async def ping(engine: AsyncEngine) -> bool:
     return True
 
 
+UNREACHABLE = "unreachable"
+Revision = str | None
+"""The database's Alembic revision: None when it has none (never migrated), `UNREACHABLE`
+when the database did not answer."""
+
+
+async def schema_revision(engine: AsyncEngine) -> Revision:
+    """The revision in `alembic_version`, None without one, `UNREACHABLE` when nothing answers."""
+    reached = False
+    try:
+        async with engine.connect() as conn:
+            reached = True
+            found = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception:  # before `reached`: refused, DNS, auth, timeout: not answering; after:
+        # no such table (never migrated), or the connection died: not ready either way
+        return None if reached else UNREACHABLE
+    return str(found) if found else None
+
+
 def shown_url(url: str) -> str:
     """The database URL with its password masked, fit for a log line or an error message."""
     return make_url(url).render_as_string(hide_password=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 import migrations
 
@@ -24,3 +25,11 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str) -> None:
     """Bring the database to the newest schema (must be called outside a running event loop)."""
     command.upgrade(alembic_config(database_url), "head")
+
+
+def revisions() -> tuple[str, frozenset[str]]:
+    """This build's head revision and every revision it knows (read once, at start-up)."""
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    head = scripts.get_current_head()
+    assert head is not None
+    return head, frozenset(r.revision for r in scripts.walk_revisions())

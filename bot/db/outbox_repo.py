@@ -61,6 +61,14 @@ class OutboxRepo(Scoped):
         ]
         return await insert_missing(self.session, Nudge, rows)
 
+    async def owe_by_kind(self, owed: Iterable[Owed]) -> dict[tuple[str, str], int]:
+        """`owe`, one statement per kind and starting status: how many of each were new."""
+        groups: dict[tuple[str, str], list[Owed]] = {}
+        for one in owed:
+            groups.setdefault((one.planned.kind, one.status), []).append(one)
+        added = {key: await self.owe(group) for key, group in sorted(groups.items())}
+        return {key: count for key, count in added.items() if count}
+
     async def latest(self, kind: str, coalition_ids: Iterable[int]) -> dict[int, Nudge]:
         """The most recent nudge of `kind` owed by each coalition (every workspace), skipped
         ones included (shadow mode records without sending): what was last said, and when."""
@@ -184,6 +192,31 @@ class OutboxRepo(Scoped):
             .where(_settled(nudge.id, worker))
             .values(status="pending", due_at=due, claimed_by=None, lease_until=None)
         )
+
+    async def give_back(self, worker: str, ids: Iterable[int]) -> None:
+        """Give claimed nudges back unsent, due when they were (a worker shutting down)."""
+        await self.session.execute(
+            update(Nudge)
+            .where(Nudge.id.in_(list(ids)), Nudge.status == "claimed", Nudge.claimed_by == worker)
+            .values(status="pending", claimed_by=None, lease_until=None)
+        )
+
+    async def let_go(self, worker: str, in_flight: int | None) -> int:
+        """Every claim `worker` still holds ends: `in_flight` (its post may have gone out)
+        becomes ambiguous, the rest pending again; returns how many were let go."""
+        held = (Nudge.status == "claimed") & (Nudge.claimed_by == worker)
+        count = 0
+        if in_flight is not None:
+            result = await self.session.execute(
+                update(Nudge)
+                .where(held, Nudge.id == in_flight)
+                .values(status="ambiguous", lease_until=None, note="worker stopped while sending")
+            )
+            count += changed(result)
+        result = await self.session.execute(
+            update(Nudge).where(held).values(status="pending", claimed_by=None, lease_until=None)
+        )
+        return count + changed(result)
 
     async def settle(self, nudge: Nudge, worker: str, status: str, **values: Any) -> bool:
         """Record how a claimed nudge ended; False when this worker no longer held it."""

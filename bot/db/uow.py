@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.catalog_repo import CatalogRepo
 from bot.db.checkin_repo import CheckinRepo, CommitmentRepo
-from bot.db.engine import make_engine, make_sessionmaker, ping
+from bot.db.engine import Revision, make_engine, make_sessionmaker, ping, schema_revision
 from bot.db.health_repo import HealthRepo
 from bot.db.inserts import changed, insert_if_absent
 from bot.db.models import ReceivedEvent, SimulatedTime
@@ -22,6 +22,7 @@ from bot.db.repos import CoalitionRepo, Coalitions, WorkspaceRepo
 from bot.db.retention_repo import RetentionRepo
 from bot.db.rollout_repo import RolloutRepo
 from bot.db.workspace_lifecycle import WorkspaceLifecycle
+from bot.meter import NO_METER, Meter
 
 EVERY_WORKSPACE = ""
 """The scope of the scheduler's unit of work: no Slack team has an empty id, so a workspace
@@ -32,9 +33,10 @@ class UnitOfWork:
     """Every repository over one session: workspace methods filter by `team_id`, batch methods
     (the scheduler's) span workspaces. `commit()` is the handler's to call."""
 
-    def __init__(self, session: AsyncSession, team_id: str) -> None:
+    def __init__(self, session: AsyncSession, team_id: str, meter: Meter = NO_METER) -> None:
         self.session = session
         self.team_id = team_id
+        self.meter = meter
         self.every = Coalitions(session)
         self.outbox = OutboxRepo(session, team_id)
         self.planning = PlanningRepo(session, team_id)
@@ -59,7 +61,10 @@ class UnitOfWork:
         if event_id is None:
             return True
         row = {"event_id": event_id, "team_id": self.team_id, "received_at": now}
-        return await insert_if_absent(self.session, ReceivedEvent, row)
+        if await insert_if_absent(self.session, ReceivedEvent, row):
+            return True
+        self.meter.deduplicated()
+        return False
 
     async def commit(self) -> None:
         """Make this request's changes durable."""
@@ -69,8 +74,8 @@ class UnitOfWork:
 class Database:
     """The engine, its sessions, and the few operations that are not workspace-scoped."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, meter: Meter = NO_METER) -> None:
+        self.url, self.meter = url, meter
         self.engine: AsyncEngine = make_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
 
@@ -78,13 +83,13 @@ class Database:
     async def unit_of_work(self, team_id: str) -> AsyncIterator[UnitOfWork]:
         """A unit of work for `team_id`; rolled back unless committed."""
         async with self.sessions() as session:
-            yield UnitOfWork(session, team_id)
+            yield UnitOfWork(session, team_id, self.meter)
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[UnitOfWork]:
         """The scheduler's unit of work, over every workspace; rolled back unless committed."""
         async with self.sessions() as session:
-            yield UnitOfWork(session, EVERY_WORKSPACE)
+            yield UnitOfWork(session, EVERY_WORKSPACE, self.meter)
 
     async def saved_time(self, name: str) -> datetime | None:
         """Where the simulated clock `name` stood when last saved."""
@@ -119,6 +124,20 @@ class Database:
     async def healthy(self) -> bool:
         """True when the database answers."""
         return await ping(self.engine)
+
+    async def schema_revision(self) -> Revision:
+        """The database's Alembic revision in one cheap query (the readiness probe's)."""
+        return await schema_revision(self.engine)
+
+    def pool_state(self) -> tuple[int, int]:
+        """(connections checked out, connections held) of the engine's pool."""
+        pool = self.engine.pool
+        in_use = getattr(pool, "checkedout", None)
+        size = getattr(pool, "checkedin", None)
+        if not callable(in_use) or not callable(size):
+            return 0, 0
+        busy = int(in_use())
+        return busy, busy + int(size())
 
     async def dispose(self) -> None:
         """Close pooled connections."""

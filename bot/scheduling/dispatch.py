@@ -26,6 +26,8 @@ from bot.db.models import Coalition
 from bot.db.planning_repo import person
 from bot.db.uow import Database
 from bot.domain.beat import DIRECT, RELEVANCE, Person, send_time
+from bot.logs import bound
+from bot.meter import NO_METER, Meter
 from bot.ports import DeliveryError, Messenger, Messengers, Unreachable
 from bot.scheduling.faults import Faults, describe
 from bot.services.nudges import Composed, compose
@@ -68,15 +70,35 @@ class Dispatcher:
         content: Content,
         worker: str,
         faults: Faults | None = None,
+        meter: Meter = NO_METER,
     ) -> None:
         self.db, self.messengers, self.clock, self.worker = db, messengers, clock, worker
-        self.content = content
+        self.content, self.meter = content, meter
         self.faults = faults or Faults()
+        self.stopping = False
+        self._sending: int | None = None  # the nudge whose post is in flight right now
+
+    def stop(self) -> None:
+        """Claim nothing more; a running tick finishes the send in flight and gives the rest of
+        its batch back (see `tick`)."""
+        self.stopping = True
+
+    async def let_go(self) -> int:
+        """After a tick was cut short: give back every claim this worker still holds. The post
+        that was in flight may have gone out, so it becomes ambiguous (looked up, never blindly
+        re-posted); the others surely were not sent and are due again. Returns how many."""
+        async with self.db.batch() as uow:
+            count = await uow.outbox.let_go(self.worker, self._sending)
+            await uow.commit()
+        self._sending = None
+        return count
 
     async def tick(self, *, fresh: bool = True) -> TickReport:
         """Recover dead workers' claims, then send what is due now. Each workspace's token is
         looked up once per tick (`fresh`: start a tick; the due work already did)."""
         now, report = self.clock.now(), TickReport()
+        if self.stopping:
+            return report
         if fresh:
             self.messengers.fresh_tick()
         await self._recover(now, report)
@@ -88,10 +110,14 @@ class Dispatcher:
             last_post: dict[str, datetime] = {}
             ids = [n.id for n in claimed]
             for at, nudge in enumerate(claimed):
-                try:
-                    await self._deliver(nudge, context, now, last_post, report, ids[at:])
-                except Exception as error:  # this nudge only; the batch goes on
-                    await self._park(nudge, error, report)
+                if self.stopping:  # shutting down: what was not started goes back, due as it was
+                    await self._give_back(ids[at:])
+                    break
+                with bound(nudge_id=nudge.id, team_id=nudge.team_id):
+                    try:
+                        await self._deliver(nudge, context, now, last_post, report, ids[at:])
+                    except Exception as error:  # this nudge only; the batch goes on
+                        await self._park(nudge, error, report)
         return report
 
     async def _prepare(
@@ -106,6 +132,12 @@ class Dispatcher:
             )
             await uow.commit()
         return composed, held
+
+    async def _give_back(self, ids: list[int]) -> None:
+        async with self.db.batch() as uow:
+            await uow.outbox.give_back(self.worker, ids)
+            await uow.commit()
+        log.info("stopping: gave %d claimed nudge(s) back unsent", len(ids))
 
     async def _park(self, nudge: Nudge, error: Exception, report: TickReport) -> None:
         """A nudge that could not be prepared: failed, with a short note, never sent again."""
@@ -162,6 +194,7 @@ class Dispatcher:
         if not held:
             log.warning("nudge %s was taken from this worker before it was sent", nudge.id)
             report.lost += 1
+            self.meter.nudge(nudge.kind, "lost")
             return
         if composed.post is None:
             await self._finish(nudge, "skipped", note=composed.reason)
@@ -196,6 +229,7 @@ class Dispatcher:
         if composed.trouble is not None:
             self._fault("chart", nudge, composed.trouble, report)
         try:
+            self._sending = nudge.id
             ts = await messenger.send(composed.post)
         except DeliveryError as error:
             if error.verdict == "later":
@@ -240,6 +274,8 @@ class Dispatcher:
         async with self.db.batch() as uow:
             await uow.outbox.release(nudge, self.worker, due)
             await uow.commit()
+        self._sending = None
+        self.meter.nudge(nudge.kind, "deferred")
 
     async def _finish(
         self,
@@ -262,11 +298,16 @@ class Dispatcher:
                     nudge.team_id, nudge.coalition_id, nudge.recipient, nudge.slot, sent_at
                 )
             await uow.commit()
+        self._sending = None
+        self.meter.nudge(nudge.kind, status)
+        if sent_at is not None:  # against `due_at`: when it was due to go out, in hours and paced
+            self.meter.lateness(nudge.kind, (sent_at - nudge.due_at).total_seconds())
 
     async def _recover(self, now: datetime, report: TickReport) -> None:
         """Expired claims become ambiguous; tagged channel posts are looked up, not re-sent."""
         async with self.db.batch() as uow:
-            await uow.outbox.expire_claims(now)
+            for expired in await uow.outbox.expire_claims(now):
+                self.meter.nudge(expired.kind, "ambiguous")
             unsure = await uow.outbox.unsure()
             channels = await uow.every.by_ids({n.coalition_id for n in unsure}) if unsure else {}
             await uow.commit()
@@ -291,4 +332,6 @@ class Dispatcher:
             await uow.outbox.reconciled(nudge, found)
             await uow.commit()
         report.reconciled += found is not None
+        if found is not None:
+            self.meter.nudge(nudge.kind, "reconciled")
         report.ambiguous += found is None

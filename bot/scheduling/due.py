@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import date, datetime, timedelta
@@ -11,6 +12,7 @@ from bot.clock import Clock, ManualClock
 from bot.content import Content
 from bot.db.models import Coalition
 from bot.db.uow import EVENT_MEMORY, Database
+from bot.meter import NO_METER, Meter
 from bot.ports import Messengers, Unreachable
 from bot.scheduling.dispatch import Dispatcher, TickReport
 from bot.scheduling.faults import Faults
@@ -41,13 +43,24 @@ class DueWork:
         worker: str,
         grace: timedelta = UNINSTALL_GRACE,
         catalog: CatalogReader | None = None,
+        meter: Meter = NO_METER,
     ) -> None:
         self.db, self.messengers, self.clock, self.content = db, messengers, clock, content
         self.grace = grace
         self.catalog = catalog  # the configured Backstage, for the daily imports
-        self.faults = Faults()
-        self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults)
+        self.faults, self.meter = Faults(), meter
+        self.dispatcher = Dispatcher(db, messengers, clock, content, worker, self.faults, meter)
         self.purged_on: date | None = None
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Shutting down: start no new stage, claim no nudge; the running stage finishes."""
+        self.stopping = True
+        self.dispatcher.stop()
+
+    async def let_go(self) -> int:
+        """After a tick was cut short: give back what the dispatcher still holds."""
+        return await self.dispatcher.let_go()
 
     async def run(self) -> TickReport:
         """One tick at the clock's current time."""
@@ -56,7 +69,8 @@ class DueWork:
         self.messengers.fresh_tick()  # each workspace's token: looked up once this tick
         await self._stage("time zones", now, self.learn_time_zones())
         await self._stage("health readings", now, self.read_health(now))
-        await self._stage("planner", now, plan_due(self.db, self.content, now, self.faults))
+        planned = plan_due(self.db, self.content, now, self.faults, self.meter)
+        await self._stage("planner", now, planned)
         report = await self._stage("dispatcher", now, self.dispatcher.tick(fresh=False)) or report
         if self.catalog is not None:
             work = import_due(self.db, self.content, self.catalog, now, self.faults)
@@ -67,12 +81,19 @@ class DueWork:
             if await self._stage("purge", now, purge(self.db, now, self.faults)) is not None:
                 self.purged_on = now.date()
         report.faults = self.faults.total - before
+        self.meter.ticked()
         return report
 
     async def _stage(self, name: str, now: datetime, work: Awaitable[T]) -> T | None:
-        """Run one stage; its failure is recorded and the tick goes on (None)."""
+        """Run one stage; its failure is recorded and the tick goes on (None). Once stopping,
+        the stage is not run at all."""
+        if self.stopping:
+            if asyncio.iscoroutine(work):
+                work.close()
+            return None
         try:
-            result = await work
+            with self.meter.timed(name):
+                result = await work
         except PurgeIncomplete:
             return None  # each table that failed was recorded already
         except Exception as error:

@@ -15,6 +15,7 @@ from bot.db.outbox_repo import Owed
 from bot.db.planning_repo import Planning
 from bot.db.uow import Database
 from bot.domain.beat import MISSED_AFTER, REMIND_AFTER, Beat, plan_state, plan_window, stale
+from bot.meter import NO_METER, Meter
 from bot.scheduling.faults import Faults, describe
 from bot.services.progress import plot_due
 
@@ -38,7 +39,11 @@ def _owed(coalition: Planning, beat: Beat, now: datetime) -> list[Owed]:
 
 
 async def plan_due(
-    db: Database, content: Content, now: datetime, faults: Faults | None = None
+    db: Database,
+    content: Content,
+    now: datetime,
+    faults: Faults | None = None,
+    meter: Meter = NO_METER,
 ) -> int:
     """Plan what fell due up to `now` for every coalition; returns how many nudges are new."""
     faults = faults or Faults()
@@ -57,14 +62,18 @@ async def plan_due(
             ids = {"team": coalition.team_id, "coalition": coalition.id}
             faults.record(STAGE, coalition.id, fault, now, **ids)
             await uow.outbox.park_planning(coalition, describe(fault), now)
-        added = await uow.outbox.owe(owed)
+        added = await uow.outbox.owe_by_kind(owed)
         skipped = [c.id for c, _ in broken]
         await uow.outbox.unpark_planning(skipped)
         await uow.planning.mark_planned(now, skipped)
         await uow.checkins.mark_missed(now - MISSED_AFTER)
         await uow.commit()
+    for (kind, status), count in added.items():
+        meter.nudge(kind, "planned", count)
+        if status == "skipped":  # muted, or already too old to send when planned
+            meter.nudge(kind, "skipped", count)
     await _plot(db, content, [c.id for c, _ in beats.ready], now, faults)
-    return added
+    return sum(added.values())
 
 
 async def _plot(

@@ -1,4 +1,11 @@
-"""`sre-coach run`: the Slack app with its timer, over Socket Mode or the HTTP endpoint."""
+"""`sre-coach run`: the Slack app with its timer, over Socket Mode or the HTTP endpoint.
+
+On SIGTERM (or SIGINT) it stops within `SHUTDOWN_TIMEOUT` seconds: `/readyz` turns 503 and the
+timer claims nothing more at once; the HTTP server stops listening and lets requests in flight
+finish (a few seconds: Slack gives up after 3); the running tick finishes its send in flight and
+gives the rest of its batch back, or is cut off at the deadline with every claim given back;
+then the follow-up posts of answered requests finish, and the database pool closes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ import os
 import signal
 import socket
 import sys
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from aiohttp import web
@@ -17,17 +26,28 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import SystemClock
 from bot.commands.words import warm_dates
 from bot.content import Content
+from bot.db.migrate import revisions
 from bot.db.uow import Database
-from bot.scheduling.timer import start_timer
+from bot.metrics import Metrics
+from bot.scheduling.timer import Timer
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.deps import SlackDeps
 from bot.slack.installations import check_keys
+from bot.slack.operations import (
+    Operations,
+    Readiness,
+    TimedSocketModeHandler,
+    count_errors,
+    operations_app,
+)
 from bot.slack.server import web_app
 from bot.slack.workspaces import SingleWorkspace, TeamMessengers, TokenDirectory
 from bot.wiring import backstage_reader, build
 
 log = logging.getLogger(__name__)
+HTTP_DRAIN = 3.0
+"""Seconds requests in flight get to finish at shutdown: Slack stops waiting after 3."""
 
 
 async def _stopped() -> None:
@@ -42,29 +62,49 @@ async def _stopped() -> None:
 async def serve(settings: Settings, content: Content) -> int:
     """Run until stopped; returns the process exit code."""
     warm_dates()
-    bot = build(settings.database_url, SystemClock(), content)
+    metrics = Metrics()
+    bot = build(settings.database_url, SystemClock(), content, metrics)
     db = bot.db
+    metrics.watch_pool(db.pool_state)
     app, deps = build_app(settings, bot.router)
+    count_errors(app.client, metrics)  # Bolt copies its handlers into each request's client
     tokens = await _token_directory(app, deps, settings)
     if tokens is None:
         await db.dispose()
         return 1
     # The scheduler and the health jobs send with each nudge's own workspace's token.
-    beat = TeamMessengers(tokens, settings.slack_api_base_url)
+    beat = TeamMessengers(tokens, settings.slack_api_base_url, metrics)
     grace = timedelta(days=settings.uninstall_grace_days)
     worker = f"{socket.gethostname()}-{os.getpid()}"
     catalog = backstage_reader(settings)
-    timer = start_timer(bot.due_work(beat, worker=worker, grace=grace, catalog=catalog))
+    timer = Timer(bot.due_work(beat, worker=worker, grace=grace, catalog=catalog)).start()
+    head, known = revisions()
+    ops = Operations(metrics, Readiness(db, head, known, timer.ticked_recently))
+    deadline = 0.0
+
+    def stopping() -> None:
+        nonlocal deadline
+        deadline = time.monotonic() + settings.shutdown_timeout
+        log.info("stopping (within %d s)", settings.shutdown_timeout)
+        ops.readiness.stopping = True
+        timer.work.stop()  # no new claim from now on; the tick in flight is awaited below
+
     try:
         if settings.socket_mode:
-            await _socket_mode(app, settings)
+            await _socket_mode(app, settings, db, ops, stopping)
         else:
             assert settings.slack_signing_secret is not None  # missing_for_slack() checked it
-            await _http(app, db, settings.slack_signing_secret.get_secret_value(), settings.port)
+            secret = settings.slack_signing_secret.get_secret_value()
+            await _http(app, db, secret, settings.port, ops, stopping)
     finally:
-        timer.shutdown(wait=False)
-        await deps.tasks.drain()
+        deadline = deadline or time.monotonic() + settings.shutdown_timeout
+        await timer.stop(deadline - time.monotonic())
+        try:
+            await asyncio.wait_for(deps.tasks.drain(), max(deadline - time.monotonic(), 0.1))
+        except TimeoutError:
+            log.warning("stopping: follow-up posts still running at the deadline were dropped")
         await db.dispose()
+        log.info("stopped")
     return 0
 
 
@@ -99,25 +139,44 @@ async def _token_directory(
     return SingleWorkspace(token, team, deps.lifecycle, clock)
 
 
-async def _http(app: AsyncApp, db: Database, signing_secret: str, port: int) -> None:
-    runner = web.AppRunner(web_app(app, db, signing_secret), access_log=None)
+async def _http(
+    app: AsyncApp,
+    db: Database,
+    signing_secret: str,
+    port: int,
+    ops: Operations,
+    stopping: Callable[[], None],
+) -> None:
+    server = web_app(app, db, signing_secret, ops)
+    runner = web.AppRunner(server, access_log=None, shutdown_timeout=HTTP_DRAIN)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()
-    log.info("listening on :%d (POST /slack/events, GET /healthz)", port)
+    log.info("listening on :%d (POST /slack/events, GET /healthz /readyz /metrics)", port)
     try:
         await _stopped()
+        stopping()
     finally:
-        await runner.cleanup()
+        await runner.cleanup()  # stops listening, then waits for the requests in flight
 
 
-async def _socket_mode(app: AsyncApp, settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
+async def _socket_mode(
+    app: AsyncApp, settings: Settings, db: Database, ops: Operations, stopping: Callable[[], None]
+) -> None:
     assert settings.slack_app_token is not None
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler = TimedSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler.metrics = ops.metrics
+    runner = None
+    if settings.metrics_port:
+        runner = web.AppRunner(operations_app(db, ops), access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", settings.metrics_port).start()
+        log.info("metrics on :%d (GET /metrics /readyz /healthz)", settings.metrics_port)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("connected over Socket Mode")
     try:
         await _stopped()
+        stopping()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+        if runner is not None:
+            await runner.cleanup()

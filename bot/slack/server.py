@@ -1,5 +1,6 @@
 """The HTTP front door: `POST /slack/events` into Bolt, `GET /healthz` that checks the database,
-and in OAuth mode `GET /slack/install` and `GET /slack/oauth_redirect` (`add_oauth_routes`).
+in OAuth mode `GET /slack/install` and `GET /slack/oauth_redirect` (`add_oauth_routes`), and
+with `Operations` `GET /readyz` and `GET /metrics` (bot/slack/operations.py).
 
 A request is verified (signature, timestamp) and its body checked for a shape Slack sends before
 Bolt parses any of it; Bolt's own verification stays on behind this as a second layer.
@@ -19,7 +20,9 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_sdk.signature import SignatureVerifier
 
 from bot.db.uow import Database
+from bot.logs import bound, request_id
 from bot.slack.oauth import add_oauth_routes
+from bot.slack.operations import Operations, add_operations, log_ids, surface
 from bot.slack.verification import Refusal, slack_body, verified_text
 
 log = logging.getLogger(__name__)
@@ -67,17 +70,27 @@ class RejectionLog:
         log.warning("refused a Slack request: %d %s (%s%s)", status, reason, length, more)
 
 
-def web_app(app: AsyncApp, db: Database, signing_secret: str) -> web.Application:
-    """An aiohttp application serving Slack's requests and the health check."""
+def web_app(
+    app: AsyncApp, db: Database, signing_secret: str, ops: Operations | None = None
+) -> web.Application:
+    """An aiohttp application serving Slack's requests and the health check (and, with `ops`,
+    the readiness probe and the metrics, each request's ack timed by surface)."""
     verifier, rejected = SignatureVerifier(signing_secret), RejectionLog()
 
     async def slack_events(request: web.Request) -> web.Response:
+        started = time.perf_counter()
         try:
             bolt_request = await _verified_request(request, verifier)
         except Refusal as refusal:
             rejected.note(refusal.status, refusal.reason, request.content_length)
+            if ops is not None:
+                ops.metrics.refusal(refusal.status)
             return web.Response(status=refusal.status)
-        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        with bound(request_id=request_id(), **log_ids(bolt_request.body)):
+            response = await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        if ops is not None:
+            ops.metrics.ack(surface(bolt_request.body), time.perf_counter() - started)
+        return response
 
     async def healthz(_: web.Request) -> web.Response:
         if await db.healthy():
@@ -91,6 +104,8 @@ def web_app(app: AsyncApp, db: Database, signing_secret: str) -> web.Application
         # OAuth mode: the install page and the redirect are a browser's GETs, unsigned (the
         # redirect is checked by its one-time `state`); every POST still goes through the door.
         add_oauth_routes(server, app)
+    if ops is not None:
+        add_operations(server, ops)
     server.on_response_prepare.append(_without_server_banner)
     return server
 

@@ -16,15 +16,18 @@ from typing import Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.db.workspace_lifecycle import Standing, WorkspaceLifecycle, parking_error
+from bot.metrics import Metrics
 from bot.ports import Unreachable
 from bot.slack.installations import EncryptedInstallationStore
 from bot.slack.messenger import SlackMessenger
+from bot.slack.operations import CountedErrors
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +201,10 @@ class TeamMessengers:
     """`Messengers` for the scheduler and the health jobs: a messenger per workspace, each with
     that workspace's own token, looked up once per workspace per tick (`fresh_tick()`)."""
 
-    def __init__(self, tokens: TokenDirectory, base_url: str) -> None:
-        self.tokens, self.base_url = tokens, base_url
+    def __init__(
+        self, tokens: TokenDirectory, base_url: str, metrics: Metrics | None = None
+    ) -> None:
+        self.tokens, self.base_url, self.metrics = tokens, base_url, metrics
         self._tick: dict[str, SlackMessenger | Unreachable] = {}
 
     def fresh_tick(self) -> None:
@@ -217,8 +222,11 @@ class TeamMessengers:
             known = Unreachable(team_id, found.reason, found.lasting)
         else:
             # No retries: the scheduler must never re-post blindly; it reschedules 429s itself.
+            counted: list[AsyncRetryHandler] = []
+            if self.metrics is not None:
+                counted.append(CountedErrors(self.metrics))
             client = AsyncWebClient(
-                token=found.token, base_url=self.base_url, timeout=10, retry_handlers=[]
+                token=found.token, base_url=self.base_url, timeout=10, retry_handlers=counted
             )
             known = SlackMessenger(client)
         self._tick[team_id] = known

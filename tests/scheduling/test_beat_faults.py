@@ -48,7 +48,7 @@ class Replica:
         self.process = process
 
     @classmethod
-    async def start(cls, url: str, fake: FakeSlack, name: str) -> Replica:
+    async def start(cls, url: str, fake: FakeSlack, name: str, budget: float = 20.0) -> Replica:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -56,6 +56,7 @@ class Replica:
             url,
             fake.base_url,
             name,
+            str(budget),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=ROOT,
