@@ -232,8 +232,15 @@ STEP_ACTIONS = frozenset({"step", "milestone", "override"})
 async def _progressed(
     uow: UnitOfWork, coalition: Coalition, today: date, now: dict[str, int]
 ) -> bool:
-    """True unless the figures are the same as a week ago (or there is nothing to compare)."""
-    before = [p for p in await uow.planning.points(coalition) if p.day <= today - WEEK]
+    """True unless the figures are the same as a week ago (or there is nothing to compare).
+
+    A day's point ends up as where that day ended, so a week ago's point already holds what was
+    done after that day's digest: compare with the day before it, where that digest started
+    from (that day's own point when it is the first one kept)."""
+    points = await uow.planning.points(coalition)
+    before = [p for p in points if p.day < today - WEEK] or [
+        p for p in points if p.day <= today - WEEK
+    ]
     if not before:
         return True
     last = before[-1]
