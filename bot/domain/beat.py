@@ -18,7 +18,8 @@ POST_TIME = time(10)  # countdowns and retro prompts, coalition time
 DIGEST_TIME = time(9, 30)
 REMIND_AFTER = timedelta(hours=24)
 MISSED_AFTER = timedelta(hours=48)
-STALL_WEEKS = 3
+STALL_WEEKS = 3  # no work recorded for this long on a step with open milestones: a stall
+STALL_AGAIN_WEEKS = 4  # a stall that goes on is named again at most monthly
 # A blocker still open after this many working days (Monday to Friday) is raised to the
 # leads once more, the escalation stand-up tools offer; the first word reaches them at once.
 BLOCKER_RAISE_AFTER_WORKDAYS = 3
@@ -128,6 +129,7 @@ class Beat:
     deadline: date | None = None
     step: str = "coalition"
     step_since: datetime | None = None
+    worked_at: datetime | None = None  # the last work recorded (a milestone, a sign-off, ...)
     unanswered: tuple[tuple[str, str, datetime], ...] = ()  # (user, slot, asked at)
     unsigned: tuple[tuple[str, datetime], ...] = ()  # (service, defined at)
     signers: tuple[str, ...] = ()  # PMs and sponsors (leads when there are none)
@@ -206,13 +208,7 @@ def plan_state(beat: Beat, now: datetime) -> list[Planned]:
         for user, slot, asked in beat.unanswered
         if asked + REMIND_AFTER <= now
     ]
-    if beat.step_since is not None and beat.step != "forcing-function":
-        weeks = (now - beat.step_since).days // 7
-        if weeks >= STALL_WEEKS:
-            payload = {"step": beat.step, "weeks": str(weeks)}
-            planned.append(
-                Planned("stalled", beat.channel_id, f"{beat.step}-{weeks}w", now, payload)
-            )
+    planned += _stalled(beat, now)
     waiting = sorted({s for s, defined in beat.unsigned if now - defined > UNSIGNED_AFTER})
     if waiting:
         payload = {"services": ",".join(waiting)}
@@ -229,6 +225,23 @@ def plan_state(beat: Beat, now: datetime) -> list[Planned]:
                 payload = {"topic": topic, "day": day.isoformat()}
                 planned.append(Planned("workshop", user, f"workshop-{number}", now, payload))
     return planned
+
+
+def _stalled(beat: Beat, now: datetime) -> list[Planned]:
+    """A step with no work recorded for STALL_WEEKS: named once, then every STALL_AGAIN_WEEKS
+    while the stall lasts; never after the deadline (the composer also checks that the step
+    still has open milestones)."""
+    if beat.step_since is None or beat.step == "forcing-function":
+        return []
+    if beat.deadline is not None and local_day(now, beat.tz) > beat.deadline:
+        return []
+    quiet_since = max(beat.step_since, beat.worked_at or beat.step_since)
+    quiet = (now - quiet_since).days // 7
+    if quiet < STALL_WEEKS or (quiet - STALL_WEEKS) % STALL_AGAIN_WEEKS:
+        return []
+    payload = {"step": beat.step, "weeks": str((now - beat.step_since).days // 7)}
+    slot = f"{beat.step}-{quiet_since:%Y%m%d}-{quiet}w"
+    return [Planned("stalled", beat.channel_id, slot, now, payload)]
 
 
 def _raised_again(beat: Beat, now: datetime) -> list[Planned]:

@@ -129,6 +129,13 @@ async def _stalled(n: Nudging) -> Composed:
     payload = n.payload
     if n.coalition.current_step != payload["step"]:
         return _skip("the step moved on")
+    deadline = n.coalition.deadline_on
+    if deadline is not None and local_day(n.now, n.coalition.tz) > deadline:
+        return _skip("the deadline has passed")
+    state = await state_of(n.uow, n.content, n.coalition, n.now)
+    current = next((r for r in progress(n.content.programme, state) if r.status == "active"), None)
+    if current is None or not current.open:
+        return _skip("nothing is open on the step")
     step = n.content.programme.step(payload["step"])
     return n.post(views.stalled_post(step.title, int(payload["weeks"]), step.guide))
 
