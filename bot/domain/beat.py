@@ -260,6 +260,19 @@ def _raised_again(beat: Beat, now: datetime) -> list[Planned]:
     return planned
 
 
+def turning_points(beat: Beat, now: datetime) -> list[datetime]:
+    """Every moment after `now` at which `plan_state` can plan something it would not plan now
+    (besides reminders, which fall due at their own moment): the next day in UTC and in the
+    coalition's zone (overdue work, blockers, stalls, the week of unsigned SLOs), in each
+    workshop attendee's zone while a workshop is near, and an unsigned SLO's two weeks."""
+    zones = {None, beat.tz}
+    if beat.workshops:
+        zones |= {p.tz for p in beat.people}
+    moments = [at_local(local_day(now, tz) + timedelta(days=1), time(0), tz) for tz in zones]
+    moments += [defined + UNSIGNED_AFTER + timedelta(seconds=1) for _, defined in beat.unsigned]
+    return [m for m in moments if m > now]
+
+
 def stale(planned: Planned, now: datetime) -> bool:
     """True when it fell due so long ago that sending it now would be noise."""
     return now - planned.due_at > RELEVANCE[planned.kind]

@@ -332,7 +332,9 @@ def concentration_due(
         return False
     if last_at is None or last_owner != heavy:
         return True
-    return now - last_at >= CONCENTRATION_REMINDER
+    # Counted in days: the reading runs at 08:00, the warning it planned went out later that
+    # morning, so four weeks on the moment itself is a little short of 28 days.
+    return (now.date() - last_at.date()).days >= CONCENTRATION_REMINDER.days
 
 
 def team_median(items_by_owner: dict[str, int], members: Sequence[str]) -> float:
