@@ -27,6 +27,7 @@ from bot.wiring import Bot
 TEAM = "T0CONSOLE"
 CHANNEL = "C0COALITION"
 CHANNEL_NAME = "sre-coalition"
+CHANNEL_NAMES = {CHANNEL: CHANNEL_NAME}  # a channel reference reads as the channel's name
 CLOCK_NAME = "console"
 CHART_FOLDER = "sre-coach-charts"  # beside a server database, which has no file of its own
 REPORT_PREFIX = "sponsor-report"
@@ -84,7 +85,7 @@ class ConsoleMessenger:
 
     async def publish_home(self, user_id: str, doc: Doc) -> None:
         """Print the home screen `user_id` would see."""
-        self._print(f"[home of @{user_id}] {_indent(render(doc))}")
+        self._print(f"[home of @{user_id}] {_indent(render(doc, CHANNEL_NAMES))}")
 
     async def timezone(self, user_id: str) -> str | None:
         """The console knows no profiles: members set theirs with `/sre hours`."""
@@ -109,7 +110,7 @@ class ConsoleMessenger:
                 where = f"DM to @{user_id}"
             case Ephemeral(_, user_id):
                 where = f"only @{user_id} sees"
-        self._print(f"[{where}] {_indent(render(post.doc))}")
+        self._print(f"[{where}] {_indent(render(post.doc, CHANNEL_NAMES))}")
         return f"console.{self.sent}"
 
 

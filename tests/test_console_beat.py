@@ -38,3 +38,17 @@ async def test_plain_lines_count_as_channel_activity_without_their_text(
         rows = {r.user_id: r.messages for r in await session.scalars(select(Activity))}
     assert rows == {"you": 1, "ana": 1}  # ana's first line came before she joined
     assert "SLO doc" not in out.getvalue()  # a channel message gets no answer either
+
+
+async def test_the_console_names_the_channel_everywhere(
+    db: Database, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    console = Console(db, clock, out, content())
+    for line in ("/sre join lead", "/as priya", "/sre join pm"):
+        assert await console.handle(line)
+    said = out.getvalue()
+    assert "@priya joined the coalition in #sre-coalition" in said
+    assert "type `/sre role @them pm` in #sre-coalition." in said
+    assert "#C0COALITION" not in said

@@ -4,7 +4,7 @@ The script and what each person should see are data: `tests/fixtures/walkthrough
 header explains the notation). One piped console session in an empty folder, on a SQLite file,
 with the simulated clock set to a Monday; the runner types `/as <who>` before every line, so
 each line's output is the slice after its `now acting as` marker. Beyond the script's own checks,
-no output line names a raw table, says "1 weeks", or shows a Python error.
+no output line names a raw table or a channel id, says "1 weeks", or shows a Python error.
 
 A check marked `{defect N}` / `{friction: ...}` states the behaviour issue 11 asks for; while it
 fails the test xfails with the list (`known_defect`), so it passes once the fixes land and the
@@ -45,6 +45,7 @@ SINGULAR_PLURAL = re.compile(
     r"(?<![\d.,])\b1 (weeks|days|hours|months|checkins|check-ins|members|services|SLOs|slos"
     r"|messages|commitments|entries|votes|answers|readings|reports|records|items|people)\b"
 )
+RAW_CHANNEL = re.compile(r"#C[0-9A-Z]{6,}\b")
 PYTHON_ERROR = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception): ")
 
 _POST = re.compile(r"^(?:(\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC )?\[([^\]]+)\] ?(.*)$")
@@ -218,6 +219,8 @@ def line_problems(stdout: str) -> list[tuple[str, str]]:
                 found.append((mark, f"{what} {match.group(0)!r} in {line.strip()!r}"))
         if PYTHON_ERROR.search(line):
             found.append(("", f"Python error in {line.strip()!r}"))
+        if RAW_CHANNEL.search(line):  # the console names its channel: `#sre-coalition`
+            found.append(("", f"channel id in {line.strip()!r}"))
     return found
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, case, func, or_, select, true, update
 
 from bot.db.beat_models import CheckIn, Commitment, ProgressSnapshot
 from bot.db.inserts import insert_missing
@@ -25,6 +25,7 @@ from bot.db.workspace_lifecycle import served
 from bot.domain.beat import Beat, Blocker, Person, is_asked, open_blockers
 from bot.domain.cadence import Cadence
 from bot.domain.coalition import Role
+from bot.domain.history import PERSONAL
 from bot.domain.hours import WorkingHours, parse_hours
 
 BLOCKER_MEMORY = timedelta(days=30)  # a blocker named longer ago than this is not chased
@@ -133,7 +134,8 @@ class PlanningRepo(Scoped):
                     cadence=cadence(c),
                     deadline=c.deadline_on,
                     step=c.current_step,
-                    step_since=step_since.get(c.id, c.created_at),
+                    step_since=step_since.get(c.id, (c.created_at, None))[0] or c.created_at,
+                    worked_at=step_since.get(c.id, (None, None))[1],
                     unanswered=tuple(unanswered[c.id]),
                     unsigned=tuple(unsigned[c.id]),
                     signers=tuple(signers),
@@ -223,13 +225,19 @@ class PlanningRepo(Scoped):
             answers[coalition_id].append(tuple(answer))
         return defaultdict(list, {c: open_blockers(a) for c, a in answers.items()})
 
-    async def _step_since(self, mine: Scope) -> dict[int, datetime]:
+    async def _step_since(self, mine: Scope) -> dict[int, tuple[datetime | None, datetime | None]]:
+        """When each coalition last changed step, and last recorded work (joins and leaves
+        are not work), in one statement."""
         query = (
-            select(RolloutEvent.coalition_id, func.max(RolloutEvent.at))
-            .where(RolloutEvent.action == "step", mine(RolloutEvent.coalition_id))
+            select(
+                RolloutEvent.coalition_id,
+                func.max(case((RolloutEvent.action == "step", RolloutEvent.at))),
+                func.max(case((RolloutEvent.action.not_in(sorted(PERSONAL)), RolloutEvent.at))),
+            )
+            .where(mine(RolloutEvent.coalition_id))
             .group_by(RolloutEvent.coalition_id)
         )
-        return {cid: at for cid, at in await self.session.execute(query)}
+        return {cid: (step, work) for cid, step, work in await self.session.execute(query)}
 
     async def mark_planned(self, until: datetime, broken: Iterable[int] = ()) -> None:
         """Advance every coalition's planning watermark to `until` (one statement).

@@ -19,7 +19,8 @@ DIGEST_TIME = time(9, 30)
 REPORT_TIME = time(9)  # the sponsor report, in the sponsor's hours
 REMIND_AFTER = timedelta(hours=24)
 MISSED_AFTER = timedelta(hours=48)
-STALL_WEEKS = 3
+STALL_WEEKS = 3  # no work recorded for this long on a step with open milestones: a stall
+STALL_AGAIN_WEEKS = 4  # a stall that goes on is named again at most monthly
 # A blocker still open after this many working days (Monday to Friday) is raised to the
 # leads once more, the escalation stand-up tools offer; the first word reaches them at once.
 BLOCKER_RAISE_AFTER_WORKDAYS = 3
@@ -131,6 +132,7 @@ class Beat:
     deadline: date | None = None
     step: str = "coalition"
     step_since: datetime | None = None
+    worked_at: datetime | None = None  # the last work recorded (a milestone, a sign-off, ...)
     unanswered: tuple[tuple[str, str, datetime], ...] = ()  # (user, slot, asked at)
     unsigned: tuple[tuple[str, datetime], ...] = ()  # (service, defined at)
     signers: tuple[str, ...] = ()  # PMs and sponsors (leads when there are none)
@@ -217,13 +219,7 @@ def plan_state(beat: Beat, now: datetime) -> list[Planned]:
         for user, slot, asked in beat.unanswered
         if asked + REMIND_AFTER <= now
     ]
-    if beat.step_since is not None and beat.step != "forcing-function":
-        weeks = (now - beat.step_since).days // 7
-        if weeks >= STALL_WEEKS:
-            payload = {"step": beat.step, "weeks": str(weeks)}
-            planned.append(
-                Planned("stalled", beat.channel_id, f"{beat.step}-{weeks}w", now, payload)
-            )
+    planned += _stalled(beat, now)
     waiting = sorted({s for s, defined in beat.unsigned if now - defined > UNSIGNED_AFTER})
     if waiting:
         payload = {"services": ",".join(waiting)}
@@ -242,6 +238,23 @@ def plan_state(beat: Beat, now: datetime) -> list[Planned]:
     return planned
 
 
+def _stalled(beat: Beat, now: datetime) -> list[Planned]:
+    """A step with no work recorded for STALL_WEEKS: named once, then every STALL_AGAIN_WEEKS
+    while the stall lasts; never after the deadline (the composer also checks that the step
+    still has open milestones)."""
+    if beat.step_since is None or beat.step == "forcing-function":
+        return []
+    if beat.deadline is not None and local_day(now, beat.tz) > beat.deadline:
+        return []
+    quiet_since = max(beat.step_since, beat.worked_at or beat.step_since)
+    quiet = (now - quiet_since).days // 7
+    if quiet < STALL_WEEKS or (quiet - STALL_WEEKS) % STALL_AGAIN_WEEKS:
+        return []
+    payload = {"step": beat.step, "weeks": str((now - beat.step_since).days // 7)}
+    slot = f"{beat.step}-{quiet_since:%Y%m%d}-{quiet}w"
+    return [Planned("stalled", beat.channel_id, slot, now, payload)]
+
+
 def _raised_again(beat: Beat, now: datetime) -> list[Planned]:
     """Blockers open for BLOCKER_RAISE_AFTER_WORKDAYS, to every lead but the blocked one."""
     planned = []
@@ -256,6 +269,19 @@ def _raised_again(beat: Beat, now: datetime) -> list[Planned]:
             Planned("blocker", lead, slot, now, payload) for lead in beat.leads if lead != b.user_id
         ]
     return planned
+
+
+def turning_points(beat: Beat, now: datetime) -> list[datetime]:
+    """Every moment after `now` at which `plan_state` can plan something it would not plan now
+    (besides reminders, which fall due at their own moment): the next day in UTC and in the
+    coalition's zone (overdue work, blockers, stalls, the week of unsigned SLOs), in each
+    workshop attendee's zone while a workshop is near, and an unsigned SLO's two weeks."""
+    zones = {None, beat.tz}
+    if beat.workshops:
+        zones |= {p.tz for p in beat.people}
+    moments = [at_local(local_day(now, tz) + timedelta(days=1), time(0), tz) for tz in zones]
+    moments += [defined + UNSIGNED_AFTER + timedelta(seconds=1) for _, defined in beat.unsigned]
+    return [m for m in moments if m > now]
 
 
 def stale(planned: Planned, now: datetime) -> bool:

@@ -193,6 +193,8 @@ class Standing:
     red_weeks: int = 0  # consecutive weeks at red
     weeks_since_dm: int | None = None
     weeks_since_lead_note: int | None = None
+    said_level: str | None = None  # what the last DM to the member said: its level ...
+    said: tuple[str, ...] = ()  # ... and its signals (only the names, never the counts)
 
 
 def step(before: Standing, reading: Reading, week: Week, all_good: bool = False) -> Standing:
@@ -224,6 +226,8 @@ def step(before: Standing, reading: Reading, week: Week, all_good: bool = False)
         red_weeks,
         _older(before.weeks_since_dm),
         _older(before.weeks_since_lead_note),
+        before.said_level if level != "green" else None,  # a new episode is told afresh
+        tuple(before.said) if level != "green" else (),
     )
 
 
@@ -231,7 +235,9 @@ def _older(weeks: int | None) -> int | None:
     return None if weeks is None else weeks + 1
 
 
-DM_EVERY_WEEKS = 2
+DM_EVERY_WEEKS = 2  # at most this often, and only when what there is to say changed ...
+DM_REPEAT_WEEKS = 4  # ... else the same thing again at most monthly
+LEVELS = ("green", "amber", "red")
 LEAD_NOTE_EVERY_WEEKS = 4
 RED_BEFORE_LEAD = 2
 
@@ -245,13 +251,31 @@ class Actions:
     standing: Standing = field(default_factory=Standing)
 
 
-def act(standing: Standing, consent: bool, lead_opt_out: bool, has_load: bool = True) -> Actions:
-    """Speak only when it helps, and rarely: one DM per 2 weeks, one lead note per 4.
+def _news(standing: Standing, signals: frozenset[str]) -> bool:
+    """True when a DM would tell the member something the last one did not: a higher level,
+    or a signal it did not name (a count that grew, 4 then 6 missed check-ins, is not news)."""
+    if standing.said_level is None:
+        return True
+    higher = LEVELS.index(standing.level) > LEVELS.index(standing.said_level)
+    return higher or not signals <= set(standing.said)
+
+
+def act(
+    standing: Standing,
+    consent: bool,
+    lead_opt_out: bool,
+    has_load: bool = True,
+    signals: frozenset[str] = frozenset(),
+) -> Actions:
+    """Speak only when it helps, and rarely: a DM when there is something new to say (at most
+    every 2 weeks; the same again at most every 4), one lead note per 4.
 
     A lead note carries load facts only, so without any it is not sent at all.
     """
     dm = None
-    may_dm = standing.weeks_since_dm is None or standing.weeks_since_dm >= DM_EVERY_WEEKS
+    since = standing.weeks_since_dm
+    news = _news(standing, signals)
+    may_dm = since is None or since >= (DM_EVERY_WEEKS if news else DM_REPEAT_WEEKS)
     if standing.level in ("amber", "red") and may_dm:
         dm = standing.level
     may_note = (
@@ -268,6 +292,8 @@ def act(standing: Standing, consent: bool, lead_opt_out: bool, has_load: bool = 
         standing.red_weeks,
         0 if dm else standing.weeks_since_dm,
         0 if note else standing.weeks_since_lead_note,
+        dm if dm else standing.said_level,
+        tuple(sorted(signals)) if dm else tuple(standing.said),
     )
     return Actions(dm, note, after)
 
@@ -306,7 +332,9 @@ def concentration_due(
         return False
     if last_at is None or last_owner != heavy:
         return True
-    return now - last_at >= CONCENTRATION_REMINDER
+    # Counted in days: the reading runs at 08:00, the warning it planned went out later that
+    # morning, so four weeks on the moment itself is a little short of 28 days.
+    return (now.date() - last_at.date()).days >= CONCENTRATION_REMINDER.days
 
 
 def team_median(items_by_owner: dict[str, int], members: Sequence[str]) -> float:

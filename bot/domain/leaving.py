@@ -16,6 +16,10 @@ _SAID = {
     "rather-not-say": "private personal rather prefer skip",
 }
 _WORD = re.compile(r"[a-z-]+")
+# A lone word is read as a reason only when it is a misspelling of one (`tird`, `timme`): the
+# reason is kept, so a guess must be safe (`bored` is as close to `tired` as difflib's default
+# allows, yet it says nothing about strain).
+TYPO_CUTOFF = 0.8
 
 
 def reason_for(text: str) -> str | None:
@@ -27,4 +31,4 @@ def reason_for(text: str) -> str | None:
     for reason, words in _SAID.items():
         if any(word in words.split() for word in said):
             return reason
-    return closest(typed, REASONS) if len(said) == 1 else None
+    return closest(typed, REASONS, TYPO_CUTOFF) if len(said) == 1 else None

@@ -11,9 +11,9 @@ from difflib import get_close_matches
 CUTOFF = 0.6  # difflib's own default: `memeber` -> member, `stauts` -> status
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
+def closest(word: str, choices: Iterable[str], cutoff: float = CUTOFF) -> str | None:
     """The choice nearest to `word`: the only one it begins (`on-call` for `on-call-tooling`),
-    else the closest spelling, else None."""
+    else the closest spelling (at least `cutoff` alike, difflib's ratio), else None."""
     typed = word.strip().lower()
     options = list(dict.fromkeys(choices))
     if not typed or not options:
@@ -22,7 +22,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     if len(starting) == 1:
         return starting[0]
     lowered = {c.lower(): c for c in options}
-    found = get_close_matches(typed, list(lowered), n=1, cutoff=CUTOFF)
+    found = get_close_matches(typed, list(lowered), n=1, cutoff=cutoff)
     return lowered[found[0]] if found else None
 
 

@@ -9,6 +9,7 @@ disguise a link); only the references built by `bot.domain.mentions` from parsed
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from bot.domain.mentions import STRAY, TOKEN
 
@@ -59,16 +60,20 @@ def mrkdwn(text: str, limit: int | None = None) -> str:
     return "".join(kept) + ELLIPSIS
 
 
-def _readable(match: re.Match[str]) -> str:
+def _readable(match: re.Match[str], channels: Mapping[str, str]) -> str:
     sigil, ref, url, label, seconds, said = match.groups()
     if seconds:
         return str(said)
+    if sigil == "#":
+        return f"#{channels.get(ref, ref)}"
     return f"{sigil}{ref}" if sigil else f"{label} ({url})"
 
 
-def plain(text: str, limit: int | None = None) -> str:
-    """`text` for plain-text surfaces (headers, buttons, the console): refs as @id or #id."""
-    readable = STRAY.sub("", TOKEN.sub(_readable, text))
+def plain(text: str, limit: int | None = None, channels: Mapping[str, str] | None = None) -> str:
+    """`text` for plain-text surfaces (headers, buttons, the console): refs as @id or #id (a
+    channel as `#name` where `channels` names it, as the console does)."""
+    names = channels or {}
+    readable = STRAY.sub("", TOKEN.sub(lambda m: _readable(m, names), text))
     if limit is None or len(readable) <= limit:
         return readable
     return readable[: limit - len(ELLIPSIS)] + ELLIPSIS

@@ -8,15 +8,26 @@ a `planning` row its leads see in `/sre schedule`, and every other coalition pla
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.content import Content
 from bot.db.outbox_repo import Owed
 from bot.db.planning_repo import Planning
 from bot.db.uow import Database
-from bot.domain.beat import MISSED_AFTER, REMIND_AFTER, Beat, plan_state, plan_window, stale
+from bot.domain.beat import (
+    MISSED_AFTER,
+    REMIND_AFTER,
+    Beat,
+    plan_state,
+    plan_window,
+    stale,
+    turning_points,
+)
+from bot.domain.calendar import monday_of
+from bot.domain.hours import at_local, local_day
 from bot.meter import NO_METER, Meter
 from bot.scheduling.faults import Faults, describe
+from bot.services.health_reading import ASSESS_AT
 from bot.services.progress import plot_due
 
 CATCH_UP = timedelta(days=8)  # after an outage, look this far back (older work is skipped)
@@ -92,18 +103,30 @@ async def _plot(
         faults.record("chart points", "all", error, now, scope="every coalition")
 
 
-MAX_JUMP = timedelta(hours=6)  # state-driven nudges are noticed at least this often
+MAX_JUMP = timedelta(hours=24)  # a safety net: the moments below are where anything changes
+
+
+def _health_week(tz: str | None, now: datetime) -> datetime:
+    """The next weekly health reading's moment (Monday 08:00 in the coalition's zone)."""
+    monday = monday_of(local_day(now, tz))
+    moment = at_local(monday, ASSESS_AT, tz)
+    return moment if moment > now else at_local(monday + timedelta(days=7), ASSESS_AT, tz)
 
 
 async def next_moment(db: Database, now: datetime, until: datetime) -> datetime:
-    """The next time anything can fall due, for walking simulated time event by event."""
+    """The next time anything can fall due, for walking simulated time event by event: a
+    planned nudge, a clock-driven one, a reminder or a missed check-in, a moment state-driven
+    planning can change (`turning_points`), a health reading, a new day's chart point."""
     async with db.batch() as uow:
         pending = await uow.outbox.next_due(now)
         beats = await uow.planning.beats(now)
-    moments = [pending, now + MAX_JUMP, until]
+    midnight = at_local(now.date() + timedelta(days=1), time(0), None)
+    moments = [pending, now + MAX_JUMP, until, midnight]
     for _, beat in beats.ready:
         try:
             moments += [p.due_at for p in plan_window(beat, now, until)]
+            moments += turning_points(beat, now)
+            moments.append(_health_week(beat.tz, now))
         except Exception:  # the planner parks this coalition; the walk goes on for the others
             continue
         moments += [asked + REMIND_AFTER for _, _, asked in beat.unanswered]

@@ -246,9 +246,17 @@ async def leave_reason(req: Request, said: str) -> Outcome:
             f"{', '.join(REASONS)}. E.g. `/sre left-because time`."
         )
     coalition = await req.uow.coalitions.by_channel(req.asker.channel_id)
-    row = None
+    member = None
     if coalition is not None:
-        row = await req.uow.health.last_departure(coalition, req.asker.user_id)
+        member = await req.uow.coalitions.member(coalition, req.asker.user_id)
+    if coalition is None or member is None or member.left_at is None:
+        # A member who never left (or came back) has no departure to explain: an old reason
+        # is not overwritten by someone who is here.
+        raise UsageError(
+            "You have not left this coalition, so there is nothing to explain; thank you all "
+            "the same. If you step back one day, `/sre leave` and then this command."
+        )
+    row = await req.uow.health.last_departure(coalition, req.asker.user_id)
     if row is not None:
         row.reason = reason
     heard = "" if said.strip().lower() == reason else f" I noted it as *{reason}*."

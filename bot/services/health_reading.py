@@ -56,7 +56,8 @@ def _read_member(
     all_good = member.all_good_at is not None and now - member.all_good_at < timedelta(days=7)
     standing = health.step(_standing(facts.last.get(member.user_id)), reading, observed, all_good)
     has_load = bool(health.load_facts(reading.facts))
-    actions = health.act(standing, member.lead_consent, member.lead_note_opt_out, has_load)
+    signals = frozenset(f.signal for f in reading.facts)
+    actions = health.act(standing, member.lead_consent, member.lead_note_opt_out, has_load, signals)
     facts_json = json.dumps([asdict(f) for f in reading.facts])
     row = HealthStanding(
         team_id=member.team_id,

@@ -131,6 +131,13 @@ async def _stalled(n: Nudging) -> Composed:
     payload = n.payload
     if n.coalition.current_step != payload["step"]:
         return _skip("the step moved on")
+    deadline = n.coalition.deadline_on
+    if deadline is not None and local_day(n.now, n.coalition.tz) > deadline:
+        return _skip("the deadline has passed")
+    state = await state_of(n.uow, n.content, n.coalition, n.now)
+    current = next((r for r in progress(n.content.programme, state) if r.status == "active"), None)
+    if current is None or not current.open:
+        return _skip("nothing is open on the step")
     step = n.content.programme.step(payload["step"])
     return n.post(views.stalled_post(step.title, int(payload["weeks"]), step.guide))
 
@@ -234,8 +241,15 @@ STEP_ACTIONS = frozenset({"step", "milestone", "override"})
 async def _progressed(
     uow: UnitOfWork, coalition: Coalition, today: date, now: dict[str, int]
 ) -> bool:
-    """True unless the figures are the same as a week ago (or there is nothing to compare)."""
-    before = [p for p in await uow.planning.points(coalition) if p.day <= today - WEEK]
+    """True unless the figures are the same as a week ago (or there is nothing to compare).
+
+    A day's point ends up as where that day ended, so a week ago's point already holds what was
+    done after that day's digest: compare with the day before it, where that digest started
+    from (that day's own point when it is the first one kept)."""
+    points = await uow.planning.points(coalition)
+    before = [p for p in points if p.day < today - WEEK] or [
+        p for p in points if p.day <= today - WEEK
+    ]
     if not before:
         return True
     last = before[-1]

@@ -210,8 +210,9 @@ async def own(req: Request, new: NewOwner) -> Outcome:
     req.uow.rollout.record(
         loaded.coalition, lead, "owner", f"{choice.id}: {person(owner)}", req.now
     )
-    note = Post(ToUser(owner), views.you_own(choice.title, lead))
-    return Outcome(reply=views.owner_named(choice.title, owner), public=True, posts=(note,))
+    # A lead who names themselves reads it in the reply: no DM about their own action.
+    notes = () if owner == lead else (Post(ToUser(owner), views.you_own(choice.title, lead)),)
+    return Outcome(reply=views.owner_named(choice.title, owner), public=True, posts=notes)
 
 
 async def workshop(req: Request, new: NewWorkshop) -> Outcome:

@@ -214,8 +214,10 @@ def overdue_dm(title: str) -> Doc:
 
 
 def workshop_dm(topic: str, day: str) -> Doc:
-    """To an attendee, the day before a workshop."""
-    return Doc.text(f"Reminder: the workshop *{topic}* is tomorrow ({day}).")
+    """To an attendee, the day before a workshop: its topic quoted, its day with the weekday."""
+    when = date.fromisoformat(day)
+    what = f"“{topic}”" if "workshop" in topic.lower() else f"the workshop “{topic}”"
+    return Doc.text(f"Reminder: {what} is tomorrow ({when:%a %Y-%m-%d}).")
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def test_state_nudges() -> None:
     planned = {(p.kind, p.recipient, p.slot): p for p in plan_state(beat, now)}
     assert set(planned) == {
         ("checkin-reminder", "ana", "2026-03-09"),
-        ("stalled", "C1", "pitch-3w"),
+        ("stalled", "C1", "pitch-20260217-3w"),
         ("unsigned-slos", "pat", "2026-W11"),
         ("overdue", "bo", "commitment-7"),
         ("workshop", "ana", "workshop-3"),
@@ -176,3 +176,26 @@ def test_working_hours_parse_and_next_open() -> None:
     assert next_open(saturday, hours, "UTC") == datetime(2026, 3, 9, 8, 30, tzinfo=UTC)
     with pytest.raises(UsageError):
         parse_hours("17-9")
+
+
+def _stalls(beat: Beat, start: datetime, weeks: int) -> list[str]:
+    """The stalled-step slots planned over `weeks` of daily ticks from `start`."""
+    ticks = [start + timedelta(days=d) for d in range(weeks * 7)]
+    slots = [p.slot for t in ticks for p in plan_state(beat, t) if p.kind == "stalled"]
+    return list(dict.fromkeys(slots))  # each once, in order
+
+
+def test_a_stall_is_named_once_then_monthly_never_after_the_deadline() -> None:
+    start = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    beat = Beat(1, "C1", "UTC", (), step="pitch", step_since=start)
+    assert _stalls(beat, start, 12) == [
+        "pitch-20260302-3w", "pitch-20260302-7w", "pitch-20260302-11w"
+    ]  # fmt: skip
+    ends = Beat(1, "C1", "UTC", (), deadline=date(2026, 4, 10), step="pitch", step_since=start)
+    assert _stalls(ends, start, 12) == ["pitch-20260302-3w"]  # week 7 is past the deadline
+    worked = Beat(1, "C1", "UTC", (), step="pitch", step_since=start,
+                  worked_at=start + timedelta(days=15))  # fmt: skip
+    assert _stalls(worked, start, 6) == ["pitch-20260317-3w"]  # quiet since the work, not before
+    assert (
+        _stalls(Beat(1, "C1", "UTC", (), step="forcing-function", step_since=start), start, 8) == []
+    )

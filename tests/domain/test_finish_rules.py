@@ -14,7 +14,7 @@ from bot.domain.pulse import Pulse
 from bot.domain.risks import open_risks
 from bot.domain.rollout import Deadline, check_tick, progress
 from bot.render.text import render
-from bot.views.beat import Outbox, schedule
+from bot.views.beat import Outbox, schedule, workshop_dm
 from bot.views.digest import digest
 from tests.domain.test_rollout_rules import NOW, PROGRAMME, TODAY, member, state
 
@@ -89,3 +89,11 @@ def test_a_rollout_is_finished_once_its_deadline_has_passed() -> None:
     assert not state().finished
     assert not state(deadline=Deadline(TODAY, "Launch")).finished
     assert state(deadline=Deadline(date(2026, 1, 1), "Launch")).finished
+
+
+def test_a_workshop_reminder_reads_like_a_sentence() -> None:
+    said = render(workshop_dm("SLO workshop", "2026-12-08"))
+    assert said == "Reminder: “SLO workshop” is tomorrow (Tue 2026-12-08)."
+    assert render(workshop_dm("retries", "2026-12-08")).startswith(
+        "Reminder: the workshop “retries”"
+    )

@@ -128,3 +128,24 @@ def test_concentration_needs_a_team_enough_work_and_two_weeks() -> None:
     assert concentration({"a": 5, "b": 1, "c": 1, "d": 0}, 4, last_week=None) is None
     assert concentration({"a": 5, "b": 1, "c": 1}, 3, last_week="a") is None
     assert concentration({"a": 2, "b": 2, "c": 2, "d": 2}, 4, last_week="a") is None
+
+
+def test_the_same_thing_is_said_once_then_at_most_monthly() -> None:
+    missed = frozenset({"check-ins"})
+    weeks, said = [], Standing(level="amber")
+    for week in range(9):  # amber all along, missing more check-ins each week
+        actions = act(said, consent=False, lead_opt_out=False, signals=missed)
+        weeks += [week] if actions.dm else []
+        said = step(actions.standing, read(Week(missed_in_a_row=4 + week)), Week(missed_in_a_row=4))
+    assert weeks == [0, 4, 8]  # not every two weeks with a bigger count
+
+
+def test_something_new_is_said_after_two_weeks_and_a_new_episode_afresh() -> None:
+    first = act(Standing(level="amber"), False, False, signals=frozenset({"check-ins"})).standing
+    two = Standing(**{**first.__dict__, "weeks_since_dm": 2})
+    assert act(two, False, False, signals=frozenset({"check-ins"})).dm is None
+    assert act(two, False, False, signals=frozenset({"check-ins", "energy"})).dm == "amber"
+    worse = Standing(**{**two.__dict__, "level": "red"})
+    assert act(worse, False, False, signals=frozenset({"check-ins"})).dm == "red"
+    calm = step(two, read(Week()), Week(), all_good=True)  # back to green: the episode ends
+    assert calm.level == "green" and calm.said_level is None and calm.said == ()

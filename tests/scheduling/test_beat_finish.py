@@ -150,3 +150,24 @@ async def test_an_unchanged_step_list_is_one_line_in_the_digest(
     await quiet.run()
     text = doc_text((await coalition.command(asker("U1"), "digest")).posts[0].doc)
     assert "Progress: no change since last week" in text and "Progress per step" not in text
+
+
+async def test_progress_made_the_day_after_a_digest_counts_for_the_next_digest(
+    coalition: Router, clock: ManualClock, db: Database
+) -> None:
+    # A day's chart point is brought to where the day ended: last Monday's point already holds
+    # the sign-off made after that Monday's digest, which yet showed it unsigned.
+    quiet = due_work(db, Transcript(clock=clock), clock, worker="quiet")
+    await coalition.command(asker("U1"), "service checkout critical")
+    await coalition.command(asker("U1"), "slo checkout availability 99.9% 28d")
+    for _ in range(7):
+        await quiet.run()
+        clock.advance(timedelta(days=1))
+    await quiet.run()
+    await coalition.command(asker("U1"), "digest")  # Monday: nothing signed
+    assert not (await coalition.command(asker("U2"), "signoff checkout")).refused
+    for _ in range(7):
+        clock.advance(timedelta(days=1))
+        await quiet.run()
+    text = doc_text((await coalition.command(asker("U1"), "digest")).posts[0].doc)
+    assert "Progress per step" in text and "no change since last week" not in text

@@ -200,7 +200,7 @@ async def test_state_nudges_reach_the_right_people(
     await tick_through(work, clock, timedelta(days=22))
     assert any("waited more than two weeks" in s.text for s in transcript.to("@U2"))
     assert any("past its date" in s.text for s in transcript.to("@U3"))
-    assert any("workshop retries is tomorrow" in s.text for s in transcript.to("@U3"))
+    assert any("the workshop “retries” is tomorrow (" in s.text for s in transcript.to("@U3"))
     assert any("for 3 weeks" in s.text for s in transcript.to(f"#{CHANNEL}"))
 
 

@@ -12,6 +12,7 @@ from bot.db.health_models import HealthStanding
 from bot.db.models import Coalition
 from bot.db.uow import Database
 from bot.domain.calendar import iso_week
+from bot.outcome import ToUser
 from bot.router import Router
 from tests.builders import CHANNEL, TEAM, asker, doc_text, make_router, reply_text, snapshot
 
@@ -315,3 +316,11 @@ async def test_shapes_tell_what_zalando_chose_and_what_happened(router: Router) 
     cluster = shapes.split("(`product-cluster`)")[1].split("[Vote")[0]
     assert "Zalando chose this shape in 2016" in cluster and "stalled" in cluster
     assert "/sre guide zalando-2016" in cluster
+
+
+async def test_a_lead_naming_themselves_owner_gets_no_dm_about_it(router: Router) -> None:
+    mine = await router.command(asker("lead"), "own training <@lead>")
+    assert "@lead now owns Training material" in reply_text(mine)
+    assert not [p for p in mine.posts if "lead" in str(p.to)]  # the reply already says it
+    theirs = await router.command(asker("lead"), "own training <@sam>")
+    assert [str(p.to) for p in theirs.posts] == [str(ToUser("sam"))]

@@ -112,6 +112,34 @@ async def test_leaving_for_a_reason_in_ones_own_words(router: Router, db: Databa
     assert reasons == ["tired"]  # the reason only, never the words typed
 
 
+async def test_a_word_merely_spelled_like_a_reason_is_not_taken_for_it(
+    router: Router, db: Database
+) -> None:
+    await say(router, "sam", "leave")
+    before = await snapshot(db)
+    refused = await router.command(asker("sam"), "left-because bored")  # not "tired"
+    assert refused.refused and "moved-on" in reply_text(refused)
+    assert await snapshot(db) == before
+    assert "noted it as tired" in await say(router, "sam", "left-because tird")  # a typo is
+
+
+async def test_a_member_who_has_not_left_has_no_reason_to_give(
+    router: Router, db: Database
+) -> None:
+    before = await snapshot(db)
+    refused = await router.command(asker("sam"), "left-because tired")
+    assert refused.refused and "You have not left" in reply_text(refused)
+    assert "Good luck" not in reply_text(refused)
+    assert await snapshot(db) == before
+    await say(router, "sam", "leave")
+    await say(router, "sam", "left-because time")
+    await say(router, "sam", "join")  # back again: the old departure's reason stays as given
+    again = await router.command(asker("sam"), "left-because tired")
+    assert again.refused and "You have not left" in reply_text(again)
+    async with db.sessions() as session:
+        assert list(await session.scalars(select(Departure.reason))) == ["time"]
+
+
 async def test_me_says_precisely_what_is_kept(router: Router) -> None:
     await say(router, "sam", "checkin 3 6h wrote the SLO doc blocked: no PM yet")
     mine = await say(router, "sam", "me")
