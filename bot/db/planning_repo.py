@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, select, true, update
 
 from bot.db.beat_models import CheckIn, Commitment, ProgressSnapshot
 from bot.db.inserts import insert_missing
@@ -270,17 +270,28 @@ class PlanningRepo(Scoped):
     async def close_day(self, points: Iterable[tuple[Coalition, date, dict[str, int]]]) -> None:
         """Bring an existing point for `day` up to the figures given (taken at the start of the
         next day): a day's point ends up as where the day ended, so work done on a
-        coalition's first day is not drawn as a jump from 0% the day after."""
-        for c, day, values in points:
-            await self.session.execute(
-                update(ProgressSnapshot)
-                .where(
-                    ProgressSnapshot.team_id == c.team_id,
-                    ProgressSnapshot.coalition_id == c.id,
-                    ProgressSnapshot.day == day,
-                )
-                .values(**values)
+        coalition's first day is not drawn as a jump from 0% the day after. One statement,
+        executed for every point (executemany)."""
+        rows = [
+            {"b_team": c.team_id, "b_coalition": c.id, "b_day": day}
+            | {f"v_{name}": value for name, value in values.items()}
+            for c, day, values in points
+        ]
+        if not rows:
+            return
+        table = ProgressSnapshot.__table__
+        assert isinstance(table, Table)
+        names = [key[2:] for key in rows[0] if key.startswith("v_")]
+        await self.session.execute(
+            update(table)
+            .where(
+                table.c.team_id == bindparam("b_team"),
+                table.c.coalition_id == bindparam("b_coalition"),
+                table.c.day == bindparam("b_day"),
             )
+            .values({name: bindparam(f"v_{name}") for name in names}),
+            rows,
+        )
 
     async def points(self, coalition: Coalition) -> list[ProgressSnapshot]:
         """The coalition's daily progress figures, oldest first."""
