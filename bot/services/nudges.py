@@ -24,8 +24,8 @@ from bot.domain.pulse import Answer, pulse
 from bot.domain.risks import open_risks
 from bot.domain.rollout import RolloutState, figures, progress
 from bot.outcome import Post, ToChannel, ToUser, Upload
-from bot.render.chart import Point, progress_png
 from bot.services import report
+from bot.services.progress import progress_chart
 from bot.views import beat as views
 from bot.views import health as health_views
 from bot.views.digest import digest
@@ -260,22 +260,11 @@ async def _progressed(
 async def _digest(n: Nudging) -> Composed:
     uow, coalition, now = n.uow, n.coalition, n.now
     composed = n.post(await digest_doc(uow, n.content, coalition, now))
-    points = [
-        Point(
-            s.day,
-            s.milestones_done / max(s.milestones_total, 1),
-            s.critical_signed / max(s.critical_total, 1),
-        )
-        for s in await uow.planning.points(coalition)
-    ]
-    today = local_day(now, coalition.tz)
-    open_items = [(c.due_on, c.due_on < today) for c in await uow.commitments.open(coalition)]
     try:
-        png = progress_png(
-            points, coalition.deadline_on, coalition.deadline_event, today, open_items
-        )
+        png = await progress_chart(uow, coalition, now)
     except Exception as error:  # a picture must never cost the digest itself
         return Composed(composed.post, trouble=error)
+    today = local_day(now, coalition.tz)
     name = f"progress-{coalition.channel_id}-{today}.png"
     return Composed(composed.post, Chart(name, png, "Progress toward the deadline"))
 

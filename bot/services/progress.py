@@ -1,13 +1,17 @@
-"""The digest chart's points: each coalition's progress, kept once a day by the planner."""
+"""The progress chart: each coalition's daily points, kept once a day by the planner, and the
+chart drawn from them (for the digest and the sponsor report alike)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.content import Content
+from bot.db.models import Coalition
 from bot.db.uow import UnitOfWork
+from bot.domain.hours import local_day
 from bot.domain.rollout import figures, progress
+from bot.render.chart import Point, progress_png
 
 Fault = Callable[[int, Exception], None]
 PLOT_BATCH = 50  # coalitions plotted per tick: a large install's points spread over the first hour
@@ -35,3 +39,19 @@ async def plot_due(
             fault(coalition.id, error)
     await uow.planning.close_day([(c, day - timedelta(days=1), f) for c, _, f in points])
     return await uow.planning.plot(points)
+
+
+async def progress_chart(uow: UnitOfWork, coalition: Coalition, now: datetime) -> bytes:
+    """The coalition's progress chart as PNG: its daily points toward the deadline, today,
+    and its open commitments (the overdue ones marked)."""
+    points = [
+        Point(
+            s.day,
+            s.milestones_done / max(s.milestones_total, 1),
+            s.critical_signed / max(s.critical_total, 1),
+        )
+        for s in await uow.planning.points(coalition)
+    ]
+    today = local_day(now, coalition.tz)
+    open_items = [(c.due_on, c.due_on < today) for c in await uow.commitments.open(coalition)]
+    return progress_png(points, coalition.deadline_on, coalition.deadline_event, today, open_items)

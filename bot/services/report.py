@@ -21,9 +21,9 @@ from bot.domain.risks import open_risks
 from bot.domain.rollout import progress
 from bot.outcome import Outcome, Upload
 from bot.render import markdown
-from bot.render.chart import Point, progress_png
 from bot.services.health import aggregate
 from bot.services.loading import load
+from bot.services.progress import progress_chart
 from bot.services.request import Request
 from bot.views import report as views
 
@@ -59,24 +59,12 @@ async def build(
     report = sponsor_report(state, rows, open_risks(state, now), decisions, totals)
     doc = views.report(report)
     stem = f"sponsor-report-{coalition.channel_id}-{state.today:%Y-%m-%d}"
-    files: list[Upload] = []
-    points = [
-        Point(
-            s.day,
-            s.milestones_done / max(s.milestones_total, 1),
-            s.critical_signed / max(s.critical_total, 1),
-        )
-        for s in await uow.planning.points(coalition)
-    ]
-    image = None
     try:
-        png = progress_png(points, coalition.deadline_on, coalition.deadline_event)
+        png: bytes | None = await progress_chart(uow, coalition, now)
     except Exception:  # the picture must never cost the report itself
         png = None
-    if png:
-        image = f"{stem}.png"
-    text = markdown.render(doc, image=image)
-    files.append(Upload(to, f"{stem}.md", text.encode(), "Sponsor report"))
+    image = f"{stem}.png" if png else None
+    files = [Upload(to, f"{stem}.md", markdown.render(doc, image=image).encode(), "Sponsor report")]
     if png and image:
         files.append(Upload(to, image, png, "Progress toward the deadline"))
     return ReportFiles(doc, tuple(files))

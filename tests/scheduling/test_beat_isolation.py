@@ -220,7 +220,7 @@ async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
     def broken_chart(*args: object) -> bytes:
         raise ValueError("no picture today")
 
-    monkeypatch.setattr("bot.services.nudges.progress_png", broken_chart)
+    monkeypatch.setattr("bot.services.progress.progress_png", broken_chart)
     transcript = Transcript(clock=clock)
     work = due_work(db, transcript, clock, "beat")
     clock.set(clock.now().replace(hour=9, minute=30))
