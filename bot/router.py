@@ -110,13 +110,7 @@ class Router:
         self, asker: Asker, viewing: str | None = None, event_id: str | None = None
     ) -> Outcome:
         """Suggested questions for the asker's coalition (none when `event_id` was handled)."""
-        async with self.db.unit_of_work(asker.team_id) as uow:
-            now = self.clock.now()
-            if not await uow.claim_event(event_id, now):
-                return Outcome()
-            outcome = await direct.prompts(self._request(uow, asker, now), viewing)
-            await uow.commit()
-        return outcome
+        return await self._once(asker, event_id, lambda req: direct.prompts(req, viewing))
 
     async def _in_thread(
         self,
@@ -127,31 +121,26 @@ class Router:
         question: str,
     ) -> Outcome:
         """The use case's reply as a post in the asker's thread, claimed once per event."""
-        async with self.db.unit_of_work(asker.team_id) as uow:
-            now = self.clock.now()
-            if not await uow.claim_event(event_id, now):
-                return Outcome()
+
+        async def reply(req: Request) -> Outcome:
             try:
-                reply = (await use_case(self._request(uow, asker, now), question)).reply
+                doc = (await use_case(req, question)).reply
             except DomainError as error:
-                reply = Doc.text(error.message)
-            # The claim commits before the answer is posted: a reply is never posted twice.
-            await uow.commit()
-        posts = (Post(ToChannel(asker.channel_id, thread_ts), reply),) if reply else ()
-        return Outcome(posts=posts)
+                doc = Doc.text(error.message)
+            return Outcome(
+                posts=(Post(ToChannel(asker.channel_id, thread_ts), doc),) if doc else ()
+            )
+
+        return await self._once(asker, event_id, reply)
 
     async def channel_change(
         self, team_id: str, channel_id: str, user: str, change: str, event_id: str | None = None
     ) -> Outcome:
         """Record a join or leave of the channel (leaving it leaves the coalition too)."""
-        async with self.db.unit_of_work(team_id) as uow:
-            now = self.clock.now()
-            if not await uow.claim_event(event_id, now):
-                return Outcome()
-            req = self._request(uow, Asker(team_id, channel_id, user), now)
-            outcome = await membership.record_channel_change(req, change)
-            await uow.commit()
-        return outcome
+        asker = Asker(team_id, channel_id, user)
+        return await self._once(
+            asker, event_id, lambda req: membership.record_channel_change(req, change)
+        )
 
     async def activity(
         self,
@@ -187,13 +176,26 @@ class Router:
         self, team_id: str, channel_id: str, user: str, file_id: str, event_id: str | None = None
     ) -> None:
         """Remember a file a member shared in a coalition channel, for `/sre import`."""
-        async with self.db.unit_of_work(team_id) as uow:
+
+        async def note(req: Request) -> Outcome:
+            await imports.note_shared_file(req, file_id)
+            return Outcome()
+
+        await self._once(Asker(team_id, channel_id, user), event_id, note)
+
+    async def _once(
+        self, asker: Asker, event_id: str | None, work: Callable[[Request], Awaitable[Outcome]]
+    ) -> Outcome:
+        """`work`'s outcome for a Slack event, claimed by `event_id` in the unit of work that
+        holds its effect (nothing when it was handled already). The claim commits before
+        anything is posted, so a redelivery never posts twice."""
+        async with self.db.unit_of_work(asker.team_id) as uow:
             now = self.clock.now()
             if not await uow.claim_event(event_id, now):
-                return
-            req = self._request(uow, Asker(team_id, channel_id, user), now)
-            await imports.note_shared_file(req, file_id)
+                return Outcome()
+            outcome = await work(self._request(uow, asker, now))
             await uow.commit()
+        return outcome
 
     async def _refusing(self, work: Any) -> Outcome:
         """The outcome of `work`, or a short refusal when the rules or the words say no."""
