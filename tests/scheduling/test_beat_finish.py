@@ -31,16 +31,6 @@ async def coalition(db: Database, clock: ManualClock) -> Router:
     return await three_members(make_router(db, clock), clock)
 
 
-@pytest.fixture
-def transcript(clock: ManualClock) -> Transcript:
-    return Transcript(clock=clock)
-
-
-@pytest.fixture
-def work(db: Database, transcript: Transcript, clock: ManualClock) -> DueWork:
-    return due_work(db, transcript, clock, worker="test")
-
-
 async def test_a_countdown_deferred_past_the_weekend_is_counted_when_sent(
     coalition: Router, work: DueWork, transcript: Transcript, clock: ManualClock
 ) -> None:

@@ -37,16 +37,6 @@ async def coalition(db: Database, clock: ManualClock) -> Router:
     return router
 
 
-@pytest.fixture
-def transcript(clock: ManualClock) -> Transcript:
-    return Transcript(clock=clock)
-
-
-@pytest.fixture
-def work(db: Database, transcript: Transcript, clock: ManualClock) -> DueWork:
-    return due_work(db, transcript, clock, worker="test")
-
-
 async def statuses(db: Database) -> dict[str, int]:
     async with db.sessions() as session:
         rows = list(await session.scalars(select(Nudge)))

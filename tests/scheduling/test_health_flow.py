@@ -17,7 +17,6 @@ from bot.scheduling.retention import purge
 from tests.builders import (
     CHANNEL,
     asker,
-    due_work,
     make_router,
     reply_text,
     snapshot,
@@ -31,16 +30,6 @@ from tests.transcript import Transcript
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
     return await three_members(make_router(db, clock), clock)
-
-
-@pytest.fixture
-def transcript(clock: ManualClock) -> Transcript:
-    return Transcript(clock=clock)
-
-
-@pytest.fixture
-def work(db: Database, transcript: Transcript, clock: ManualClock) -> DueWork:
-    return due_work(db, transcript, clock, worker="test")
 
 
 async def say(router: Router, user: str, text: str) -> str:
