@@ -276,6 +276,7 @@ class Servers:
             await asyncio.to_thread(upgrade, url)  # Alembic runs its own loop: not on this one
             db = Database(url)
             self._stack.push_async_callback(db.dispose)
+            await db.changes.listen()  # as `sre-coach run` does (PostgreSQL: other replicas)
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
                 database_url=url,

@@ -27,6 +27,7 @@ from bot.domain.nearest import did_you_mean
 from bot.outcome import Outcome, Post, ToChannel
 from bot.services import activity, coaching, direct, home, imports, membership
 from bot.services.imports import ImportRun
+from bot.services.replies import Replies
 from bot.services.request import Asker, Request
 from bot.views.help import command_doc, help_doc, topic_doc, topics, usage_doc
 
@@ -38,6 +39,7 @@ class Router:
 
     def __init__(self, db: Database, clock: Clock, content: Content) -> None:
         self.db, self.clock, self.content = db, clock, content
+        self.replies = Replies(db.changes.stamp)
 
     def _request(self, uow: UnitOfWork, asker: Asker, now: datetime) -> Request:
         return Request(uow, asker, now, self.content)
@@ -219,6 +221,16 @@ class Router:
         return await self._call(sub, asker, args)
 
     async def _call(self, sub: Subcommand[Any], asker: Asker, args: Any) -> Outcome:
+        if sub.reads_only:
+
+            async def work() -> Outcome:
+                return await self._work(sub, asker, args)
+
+            key = (asker.channel_id, sub.name, args)
+            return await self.replies.reply(asker.team_id, key, self.clock.now(), work)
+        return await self._work(sub, asker, args)
+
+    async def _work(self, sub: Subcommand[Any], asker: Asker, args: Any) -> Outcome:
         async with self.db.unit_of_work(asker.team_id) as uow:
             outcome = await sub.run(self._request(uow, asker, self.clock.now()), args)
             await uow.commit()

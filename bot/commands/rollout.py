@@ -46,7 +46,13 @@ def _decision(said: list[str], today: date) -> PitchDecision | None:
 
 GROUP = "Rollout"
 SUBCOMMANDS: Commands = (
-    bare("status", "step, progress, countdown, coverage and open risks", GROUP, rollout.status),
+    bare(
+        "status",
+        "step, progress, countdown, coverage and open risks",
+        GROUP,
+        rollout.status,
+        reads_only=True,
+    ),
     Subcommand(
         "step", "[next|<step>]", "the five steps; a lead moves on", GROUP, _target, rollout.step,
         0, 1,

@@ -28,6 +28,9 @@ class Subcommand(Generic[A]):
     run: Service[A]
     min_args: int = 0
     max_args: int = 0
+    reads_only: bool = False
+    """A plain read (`/sre status`): its reply may be kept and reused while nothing it read
+    changed (`bot.services.replies`)."""
 
     @property
     def usage(self) -> str:
@@ -41,14 +44,19 @@ def nothing(said: list[str], today: date) -> None:
 
 
 def bare(
-    name: str, summary: str, group: str, service: Callable[[Request], Awaitable[Outcome]]
+    name: str,
+    summary: str,
+    group: str,
+    service: Callable[[Request], Awaitable[Outcome]],
+    *,
+    reads_only: bool = False,
 ) -> Subcommand[None]:
     """A subcommand without words: its use case takes the request alone."""
 
     async def run(req: Request, _: None) -> Outcome:
         return await service(req)
 
-    return Subcommand(name, "", summary, group, nothing, run)
+    return Subcommand(name, "", summary, group, nothing, run, reads_only=reads_only)
 
 
 def one(said: list[str], today: date) -> str:

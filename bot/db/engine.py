@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 RECYCLE_SECONDS = 1800
 
@@ -52,9 +53,11 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, session_class: type[Session] = Session
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions (of `session_class`) that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
 
 
 async def ping(engine: AsyncEngine) -> bool:

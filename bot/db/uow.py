@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.catalog_repo import CatalogRepo
+from bot.db.changes import TEAM_KEY, Changes
 from bot.db.checkin_repo import CheckinRepo, CommitmentRepo
 from bot.db.engine import Revision, make_engine, make_sessionmaker, ping, schema_revision
 from bot.db.health_repo import HealthRepo
@@ -36,6 +37,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession, team_id: str, meter: Meter = NO_METER) -> None:
         self.session = session
         self.team_id = team_id
+        session.info[TEAM_KEY] = team_id
         self.meter = meter
         self.every = Coalitions(session)
         self.outbox = OutboxRepo(session, team_id)
@@ -77,7 +79,10 @@ class Database:
     def __init__(self, url: str, meter: Meter = NO_METER) -> None:
         self.url, self.meter = url, meter
         self.engine: AsyncEngine = make_engine(url)
-        self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
+        self.changes = Changes(self.engine)
+        self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(
+            self.engine, self.changes.session_class()
+        )
 
     @asynccontextmanager
     async def unit_of_work(self, team_id: str) -> AsyncIterator[UnitOfWork]:
@@ -140,7 +145,8 @@ class Database:
         return busy, busy + int(size())
 
     async def dispose(self) -> None:
-        """Close pooled connections."""
+        """Stop listening for changes and close pooled connections."""
+        await self.changes.close()
         await self.engine.dispose()
 
 

@@ -6,6 +6,7 @@ ones (headers, buttons), so user text never becomes markup.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -75,6 +76,26 @@ def blocks(doc: Doc, limit: int = MAX_BLOCKS_MESSAGE) -> list[dict[str, Any]]:
     """
     shown = [part for part in doc.parts if not isinstance(part, Hint)]  # buttons work here
     return [_block(part).to_dict() for part in shown[:limit]]
+
+
+class Rendered:
+    """The last docs' fallback text and blocks, by identity: a reply kept and reused
+    (`bot.services.replies`) is the same `Doc` each time, so it is rendered once."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._seen: OrderedDict[int, tuple[Doc, str, list[dict[str, Any]]]] = OrderedDict()
+
+    def __call__(self, doc: Doc) -> tuple[str, list[dict[str, Any]]]:
+        """`fallback(doc), blocks(doc)`; callers must not change the returned blocks."""
+        seen = self._seen.get(id(doc))
+        if seen is not None and seen[0] is doc:
+            return seen[1], seen[2]
+        text, shown = fallback(doc), blocks(doc)
+        self._seen[id(doc)] = (doc, text, shown)
+        while len(self._seen) > self._size:
+            self._seen.popitem(last=False)
+        return text, shown
 
 
 def fallback(doc: Doc) -> str:

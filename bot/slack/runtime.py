@@ -65,6 +65,7 @@ async def serve(settings: Settings, content: Content) -> int:
     metrics = Metrics()
     bot = build(settings.database_url, SystemClock(), content, metrics)
     db = bot.db
+    await db.changes.listen()  # PostgreSQL: other replicas' commits expire kept replies
     metrics.watch_pool(db.pool_state)
     app, deps = build_app(settings, bot.router)
     count_errors(app.client, metrics)  # Bolt copies its handlers into each request's client

@@ -6,13 +6,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.render.blocks import blocks, fallback
+from bot.render.blocks import Rendered
 from bot.services.request import Asker
 from bot.slack.deps import SlackDeps, messenger_of, team_of
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     """Attach the `/sre` listener."""
+    rendered = Rendered()
 
     @app.command("/sre")
     async def sre(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -20,10 +21,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         outcome = await deps.router.command(asker, command.get("text") or "")
         trigger = command.get("trigger_id")
         if outcome.reply is not None and not (outcome.form and trigger):
+            text, shown = rendered(outcome.reply)
             await ack(
                 response_type="in_channel" if outcome.public else "ephemeral",
-                text=fallback(outcome.reply),
-                blocks=blocks(outcome.reply),
+                text=text,
+                blocks=shown,
             )
         else:
             await ack()
