@@ -40,6 +40,7 @@ class Router:
     def __init__(self, db: Database, clock: Clock, content: Content) -> None:
         self.db, self.clock, self.content = db, clock, content
         self.replies = Replies(db.changes.stamp)
+        self._helps: dict[str, Doc] = {}  # one per topic or command: a finite set
 
     def _request(self, uow: UnitOfWork, asker: Asker, now: datetime) -> Request:
         return Request(uow, asker, now, self.content)
@@ -53,12 +54,20 @@ class Router:
         if not said:
             raise UsageError("Tell me what to do, e.g. `/sre status` or `/sre join`.")
         if said[0].lower() == "help":
-            return Outcome(reply=_help(said[1:]))
+            return Outcome(reply=self._help(said[1:]))
         sub = BY_NAME.get(said[0].lower())
         if sub is None:
             hint = did_you_mean(said[0], ["help", *BY_NAME], "/sre {}")
             raise UsageError(f"I don't know `{quoted(said[0])}`.{hint}")
         return await self._run(sub, asker, said[1:])
+
+    def _help(self, said: list[str]) -> Doc:
+        """The help asked for, built once per topic (the same `Doc` renders once, too)."""
+        asked = " ".join(said).lower()
+        doc = self._helps.get(asked)
+        if doc is None:
+            doc = self._helps[asked] = _help(said)  # raises on an unknown topic: not kept
+        return doc
 
     async def click(self, team_id: str, user_id: str, action_id: str, value: str) -> Outcome:
         """A button: the same path as the subcommand it stands for, in the button's channel."""
