@@ -399,6 +399,17 @@ def test_the_encoders_sure_favourite_answers_without_the_lexical_bar() -> None:
     assert not judge(scores, np.array([0.2, 0.55, 0.3])).confident.any()
 
 
+def test_the_fused_favourite_answers_when_both_rankers_half_back_it() -> None:
+    # No single rule passes: coverage is below every lexical bar and the cosine below
+    # AGREE_COSINE, yet the entry is both rankers' favourite with fair support from each.
+    scores = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0])
+    assert not judge(scores, None).confident.any()
+    assert list(judge(scores, np.array([0.52, 0.3, 0.2])).confident) == [True, False, False]
+    assert not judge(scores, np.array([0.45, 0.3, 0.2])).confident.any()  # too little support
+    named = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0], alias=[True, False, False])
+    assert not judge(named, np.array([0.52, 0.3, 0.2])).confident.any()  # a name amid noise
+
+
 def test_the_encoder_breaks_a_lexical_near_tie() -> None:
     scores = _scores([5.0, 4.9, 0.0], [0.9, 0.9, 0.0], head=[0.5, 0.5, 0.0])
     judgement = judge(scores, np.array([0.62, 0.9, 0.1]))
