@@ -318,6 +318,26 @@ def test_paraphrased_questions_find_their_entry(
     assert answer.best.entry.id in expected
 
 
+CASUAL = [  # casual wording of topics the entries cover; each failed before their phrasings
+    ("who looks after the tracing setup once we built it", {"unowned-primitives"}),
+    ("nobody has reviewed the PRs on our retry library in weeks", {"unowned-primitives"}),
+    ("our nightly batch job needs an slo too, how", {"slo-basics"}),
+    ("our star contributor is quitting next month", {"bus-factor", "coalition-burnout"}),
+    (
+        "we sell to businesses, there's no holiday peak. what deadline can we use",
+        {"step-forcing-function"},
+    ),
+    ("does the coalition work help my promotion case", {"coalition-burnout"}),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), CASUAL, ids=[q for q, _ in CASUAL])
+def test_casual_questions_find_their_entry(guide: Guide, question: str, expected: set[str]) -> None:
+    answer = guide.answer(question)
+    assert answer.best is not None, f"declined: {question}"
+    assert answer.best.entry.id in expected
+
+
 @pytest.mark.parametrize(
     ("entry_id", "defines"),
     [
