@@ -318,6 +318,26 @@ def test_paraphrased_questions_find_their_entry(
     assert answer.best.entry.id in expected
 
 
+CASUAL = [  # casual wording of topics the entries cover; each failed before their phrasings
+    ("who looks after the tracing setup once we built it", {"unowned-primitives"}),
+    ("nobody has reviewed the PRs on our retry library in weeks", {"unowned-primitives"}),
+    ("our nightly batch job needs an slo too, how", {"slo-basics"}),
+    ("our star contributor is quitting next month", {"bus-factor", "coalition-burnout"}),
+    (
+        "we sell to businesses, there's no holiday peak. what deadline can we use",
+        {"step-forcing-function"},
+    ),
+    ("does the coalition work help my promotion case", {"coalition-burnout"}),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), CASUAL, ids=[q for q, _ in CASUAL])
+def test_casual_questions_find_their_entry(guide: Guide, question: str, expected: set[str]) -> None:
+    answer = guide.answer(question)
+    assert answer.best is not None, f"declined: {question}"
+    assert answer.best.entry.id in expected
+
+
 @pytest.mark.parametrize(
     ("entry_id", "defines"),
     [
@@ -397,6 +417,17 @@ def test_the_encoders_sure_favourite_answers_without_the_lexical_bar() -> None:
     assert not judge(scores, None).confident.any()
     assert list(judge(scores, np.array([0.2, 0.65, 0.3])).confident) == [False, True, False]
     assert not judge(scores, np.array([0.2, 0.55, 0.3])).confident.any()
+
+
+def test_the_fused_favourite_answers_when_both_rankers_half_back_it() -> None:
+    # No single rule passes: coverage is below every lexical bar and the cosine below
+    # AGREE_COSINE, yet the entry is both rankers' favourite with fair support from each.
+    scores = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0])
+    assert not judge(scores, None).confident.any()
+    assert list(judge(scores, np.array([0.52, 0.3, 0.2])).confident) == [True, False, False]
+    assert not judge(scores, np.array([0.45, 0.3, 0.2])).confident.any()  # too little support
+    named = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0], alias=[True, False, False])
+    assert not judge(named, np.array([0.52, 0.3, 0.2])).confident.any()  # a name amid noise
 
 
 def test_the_encoder_breaks_a_lexical_near_tie() -> None:
