@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.doc import quoted
 from bot.domain.errors import UsageError
+from bot.domain.nearest import did_you_mean
 from bot.domain.programme import Programme
 from bot.domain.risks import Risk, open_risks
 from bot.guide.entries import STEPS, Entry
@@ -77,7 +78,9 @@ async def case(req: Request, name: str) -> Outcome:
         return Outcome(reply=views.case_list(content.library.by_kind("case-study")))
     found = [e for e in content.guide.find_all(name) if e.kind == "case-study"]
     if not found:
-        raise UsageError(f"I know no case called `{quoted(name, 30)}`. `/sre case` lists them.")
+        cases = [e.id for e in content.library.by_kind("case-study")]
+        hint = did_you_mean(name, cases, "/sre case {}") or " `/sre case` lists them."
+        raise UsageError(f"I know no case called `{quoted(name, 30)}`.{hint}")
     if len(found) > 1:
         return Outcome(reply=views.case_choices(name, found))
     return Outcome(reply=views.full_entry(found[0]))

@@ -70,7 +70,14 @@ async def test_case_list_and_one_case(router: Router) -> None:
     assert listing.count("/sre case ") >= 10
     told = reply_text(await router.command(asker("U1"), "case evernote"))
     assert told.startswith("== Evernote")
-    assert "I know no case called" in reply_text(await router.command(asker("U1"), "case acme"))
+    unknown = reply_text(await router.command(asker("U1"), "case acme"))
+    assert "I know no case called" in unknown and "`/sre case` lists them" in unknown
+
+
+async def test_a_mistyped_case_name_gets_the_closest_case(router: Router) -> None:
+    text = reply_text(await router.command(asker("U1"), "case home-depo-vallet"))
+    assert "I know no case called" in text
+    assert "Did you mean `/sre case home-depot-valet`?" in text
 
 
 async def test_an_empty_mention_asks_for_a_question(router: Router) -> None:
