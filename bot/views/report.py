@@ -17,6 +17,12 @@ MAX_SERVICES = 30
 MAX_LINES = 8
 
 
+NO_CRITICAL = (
+    "No critical service is named yet, so there is no coverage to show: name the services "
+    "the business depends on first with `/sre service <name> critical`."
+)
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part} of {whole}" + (f" ({round(100 * part / whole)}%)" if whole else "")
 
@@ -45,19 +51,24 @@ def report(r: SponsorReport, channel_name: str = "") -> Doc:
                 ("Deadline", countdown(r.deadline, r.today)),
                 ("Stage", f"step {r.step_number} of {r.steps}: {r.step_title}"),
                 ("Milestones", _share(r.milestones_done, r.milestones_total)),
-                ("Critical services ready", _share(c.ready, c.total)),
+                ("Critical services ready", _share(c.ready, c.total) if c.total else "none named"),
             )
         ),
         Paragraph("*Critical-service coverage*"),
-        Bullets(
-            (
-                f"SLO defined: {_share(c.with_slo, c.total)} ({c.in_code} kept as code)",
-                f"SLO signed off by a PM or sponsor: {_share(c.signed, c.total)}",
-                f"Owning team named: {_share(c.owned, c.total)}",
-                f"Reliability workshop held: {_share(c.workshop, c.total)}",
-            )
-        ),
     ]
+    if c.total:
+        parts.append(
+            Bullets(
+                (
+                    f"SLO defined: {_share(c.with_slo, c.total)} ({c.in_code} kept as code)",
+                    f"SLO signed off by a PM or sponsor: {_share(c.signed, c.total)}",
+                    f"Owning team named: {_share(c.owned, c.total)}",
+                    f"Reliability workshop held: {_share(c.workshop, c.total)}",
+                )
+            )
+        )
+    else:
+        parts.append(Paragraph(NO_CRITICAL))
     if r.critical:
         shown = tuple(map(_service, r.critical[:MAX_SERVICES]))
         more = len(r.critical) - len(shown)
@@ -67,9 +78,15 @@ def report(r: SponsorReport, channel_name: str = "") -> Doc:
         Bullets(
             (
                 f"{a.pms} product manager(s) and {a.sponsors} sponsor(s) in the coalition",
-                f"Critical SLOs signed by a PM: {_share(a.signed_by_pm, a.critical_slos)}",
-                "Critical SLOs signed by a sponsor: "
-                + _share(a.signed_by_sponsor, a.critical_slos),
+                *(
+                    (
+                        f"Critical SLOs signed by a PM: {_share(a.signed_by_pm, a.critical_slos)}",
+                        "Critical SLOs signed by a sponsor: "
+                        + _share(a.signed_by_sponsor, a.critical_slos),
+                    )
+                    if a.critical_slos
+                    else ("No SLO on a critical service yet, so none to sign.",)
+                ),
             )
         ),
         Paragraph("*Open risks*"),

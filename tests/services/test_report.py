@@ -90,3 +90,14 @@ async def test_the_monthly_report_goes_to_each_sponsor_once(
         rows = list(await session.scalars(select(Nudge).where(Nudge.kind == "sponsor-report")))
     assert sorted(r.slot for r in rows) == sorted({r.slot for r in rows})  # one per month
     assert all(r.status == "sent" for r in rows)
+
+
+async def test_a_report_before_any_critical_service_says_so_instead_of_0_of_0(
+    db: Database, clock: ManualClock
+) -> None:
+    router = await three_members(make_router(db, clock), clock)
+    text = reply_text(await router.command(asker("U3"), "report"))
+    assert "0 of 0" not in text
+    assert "No critical service is named yet" in text
+    assert "/sre service <name> critical" in text
+    assert "No SLO on a critical service yet, so none to sign." in text
