@@ -255,6 +255,23 @@ class OutboxRepo(Scoped):
         )
         return {status: int(n) for status, n in await self.session.execute(query)}
 
+    async def done_keys(
+        self, coalition: Coalition, slots: Iterable[str]
+    ) -> set[tuple[str, str, str]]:
+        """(kind, recipient, slot) of the coalition's nudges in `slots` that are no longer
+        waiting to be sent (sent, skipped, failed or unsure): the planner never adds them
+        again."""
+        wanted = sorted(set(slots))
+        if not wanted:
+            return set()
+        query = select(Nudge.kind, Nudge.recipient, Nudge.slot).where(
+            Nudge.team_id == self.team_id,
+            Nudge.coalition_id == coalition.id,
+            Nudge.slot.in_(wanted),
+            Nudge.status.not_in(("pending", "claimed")),
+        )
+        return {(k, r, s) for k, r, s in await self.session.execute(query)}
+
     async def troubles(self, coalition: Coalition, limit: int) -> list[Nudge]:
         """The coalition's failed and ambiguous nudges, most recent first."""
         query = (

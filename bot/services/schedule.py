@@ -9,7 +9,7 @@ from bot.db.beat_models import Nudge
 from bot.db.models import Coalition
 from bot.db.planning_repo import Beats, cadence
 from bot.doc import Doc, counted
-from bot.domain.beat import DIRECT, plan_state, plan_window, send_time
+from bot.domain.beat import DIRECT, Planned, plan_state, plan_window, send_time
 from bot.domain.cadence import WEEKDAYS, Cadence
 from bot.domain.coalition import Role
 from bot.domain.errors import DomainError, UsageError
@@ -24,7 +24,6 @@ from bot.views import beat as views
 HORIZON = timedelta(days=14)
 SHOWN = 12
 TROUBLES_SHOWN = 5
-Upcoming = list[tuple[datetime, str, str]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,11 @@ async def schedule(req: Request, change: Rhythm | None) -> Outcome:
         return await _change(req, change)
     loaded = await load(req)
     coalition, uow, now = loaded.coalition, req.uow, req.now
-    upcoming, broken = _upcoming(await uow.planning.beats(now, only=coalition), now)
+    planned, broken = _planned(await uow.planning.beats(now, only=coalition), now)
+    done = await uow.outbox.done_keys(coalition, (p.slot for _, p, _ in planned))
+    upcoming = [
+        (when, p.kind, who) for when, p, who in planned if (p.kind, p.recipient, p.slot) not in done
+    ]
     counts = await uow.outbox.counts(coalition)
     leads = {m.user_id for m in loaded.members if m.role == Role.LEAD}
     lead = req.asker.user_id in leads
@@ -60,11 +63,12 @@ async def schedule(req: Request, change: Rhythm | None) -> Outcome:
     return Outcome(reply=doc)
 
 
-def _upcoming(beats: Beats, now: datetime) -> tuple[Upcoming, str | None]:
-    """What the planner will send in the next two weeks, or why it cannot plan this coalition."""
+def _planned(beats: Beats, now: datetime) -> tuple[list[tuple[datetime, Planned, str]], str | None]:
+    """What the planner would send in the next two weeks (when, what, to whom), or why it
+    cannot plan this coalition; the caller leaves out what was sent already."""
     if beats.broken:
         return [], type(beats.broken[0][1]).__name__
-    upcoming: Upcoming = []
+    upcoming: list[tuple[datetime, Planned, str]] = []
     for _, beat in beats.ready:
         try:
             planned = plan_window(beat, now, now + HORIZON) + plan_state(beat, now)
@@ -73,7 +77,7 @@ def _upcoming(beats: Beats, now: datetime) -> tuple[Upcoming, str | None]:
                 when = send_time(p.kind, p.due_at, people.get(p.recipient), beat.tz)
                 if when is not None:
                     who = person(p.recipient) if p.kind in DIRECT else "the channel"
-                    upcoming.append((when, p.kind, who))
+                    upcoming.append((when, p, who))
         except Exception as error:  # the coalition's stored data; say so instead of failing
             return [], type(error).__name__
     return upcoming, None

@@ -229,3 +229,16 @@ async def test_a_channel_gets_about_one_message_a_second(
     await work.run()
     first, second = transcript.to(f"#{CHANNEL}")
     assert second.at - first.at == timedelta(seconds=1)  # type: ignore[operator]
+
+
+async def test_schedule_leaves_out_a_state_nudge_already_sent(
+    coalition: Router, work: DueWork, transcript: Transcript, clock: ManualClock
+) -> None:
+    today = clock.now().date()
+    await coalition.command(
+        asker("U1"), f"commit {today + timedelta(days=1)} write the report <@U3>"
+    )
+    await tick_through(work, clock, timedelta(days=3))
+    assert sum("past its date" in s.text for s in transcript.to("@U3")) == 1
+    shown = reply_text(await coalition.command(asker("U1"), "schedule"))
+    assert "overdue to @U3" not in shown, shown
