@@ -338,6 +338,26 @@ def test_casual_questions_find_their_entry(guide: Guide, question: str, expected
     assert answer.best.entry.id in expected
 
 
+GAPS_V2 = [  # on-topic questions no entry answered before these entries (fresh set v2)
+    ("everyone says their service is tier 1, how do we tier them", {"service-tiers"}),
+    ("my director wants numbers: is the SRE rollout working?", {"rollout-metrics"}),
+    ("isn't SRE just ops with a new name?", {"sre-not-just-ops"}),
+    ("does the google sre book apply to a small company like ours", {"not-google"}),
+    ("are we just cargo culting google", {"not-google"}),
+    ("is there a blameless postmortem template we can use", {"postmortem-practice"}),
+    ("our postmortem action items never get done", {"postmortem-practice"}),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), GAPS_V2, ids=[q for q, _ in GAPS_V2])
+def test_questions_on_the_v2_gaps_find_their_entry(
+    guide: Guide, question: str, expected: set[str]
+) -> None:
+    answer = guide.answer(question)
+    assert answer.best is not None, f"declined: {question}"
+    assert answer.best.entry.id in expected
+
+
 @pytest.mark.parametrize(
     ("entry_id", "defines"),
     [
