@@ -433,10 +433,18 @@ def test_a_name_amid_unmatched_words_needs_more_than_both_rankings_agreeing() ->
 
 
 def test_the_encoders_sure_favourite_answers_without_the_lexical_bar() -> None:
-    scores = _scores([0.5, 0.0, 0.0], [0.1, 0.0, 0.0])  # "oncall is killing us"
+    scores = _scores([0.5, 0.5, 0.0], [0.1, 0.25, 0.0])  # "oncall is killing us"
     assert not judge(scores, None).confident.any()
     assert list(judge(scores, np.array([0.2, 0.65, 0.3])).confident) == [False, True, False]
     assert not judge(scores, np.array([0.2, 0.55, 0.3])).confident.any()
+
+
+def test_the_encoder_alone_needs_some_of_the_words_unless_it_is_certain() -> None:
+    # "what's the error budget for our team offsite? finance says we overspent": one shared
+    # phrase pulls the sentence towards an entry that holds little else of the question.
+    scores = _scores([1.8, 0.5, 0.0], [0.1, 0.1, 0.0])
+    assert not judge(scores, np.array([0.69, 0.4, 0.3])).confident.any()
+    assert list(judge(scores, np.array([0.8, 0.4, 0.3])).confident) == [True, False, False]
 
 
 def test_the_fused_favourite_answers_when_both_rankers_half_back_it() -> None:
