@@ -3,6 +3,12 @@
 Run after content or model changes: .venv/bin/python tools/ship_vectors.py
 `tests/test_encoder.py` fails with a pointer here when the shipped file no longer covers the
 library, so a content change cannot silently make every fresh start encode ~700 texts.
+
+Views already in the shipped file keep their vectors and only new ones are encoded: int8
+kernels round differently from one CPU to the next (cosine 0.977-0.999 per view), so encoding
+everything afresh on another machine would move borderline answers for no content reason.
+`--all` encodes every view again (after a model change, say). Views no longer in the library
+are dropped.
 """
 
 from __future__ import annotations
@@ -16,20 +22,24 @@ from bot.content import content_directory
 from bot.guide.encoder import load_encoder
 from bot.guide.library import load_library
 from bot.guide.semantic import library_views
-from bot.guide.vectors import shipped_path, text_key, write_vectors
+from bot.guide.vectors import read_vectors, shipped_path, text_key, write_vectors
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     """Write the shipped vectors file; print what it holds."""
     texts = list(dict.fromkeys(library_views(load_library(content_directory()))))
-    vectors = load_encoder().encode(texts)
     path = shipped_path()
+    kept = {} if "--all" in argv else read_vectors(path)
+    keys = [text_key(t) for t in texts]
+    missing = [t for t, k in zip(texts, keys, strict=True) if k not in kept]
+    fresh = load_encoder().encode(missing) if missing else []
+    kept.update({text_key(t): fresh[n] for n, t in enumerate(missing)})
     for old in path.parent.glob("library-vectors-*.npz"):
         old.unlink()
-    write_vectors(path, {text_key(t): vectors[n] for n, t in enumerate(texts)})
-    print(f"{len(texts)} views, {path.stat().st_size:,} bytes: {path}")
+    write_vectors(path, {k: kept[k] for k in keys})
+    print(f"{len(texts)} views ({len(missing)} encoded), {path.stat().st_size:,} bytes: {path}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

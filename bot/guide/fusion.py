@@ -10,11 +10,13 @@ Lexically an entry answers a question only if, before any context boost, either
 With the encoder, a lexical match must also be semantically plausible (SEMANTIC_SUPPORT); an
 alias or phrasing matched amid other unmatched words ("Atlassian's stock price") stands only
 if the encoder is sure of it too (SEMANTIC_SURE). The encoder's favourite answers on its own
-when it is that sure, and an entry both rankings put near the top (AGREE_RANKS) is accepted on
-a lower lexical bar when the encoder is fairly sure (AGREE_COSINE). Entries are then ordered by
-a weighted sum of both scores, each scaled by the question's best; and the fused favourite also
-answers when its support (its cosine plus a share of its coverage and of its log BM25 score,
-SUPPORT_*) clears SUPPORT_BAR: the two rankers half-sure of the same entry make one sure answer.
+when it is that sure and the entry holds some of the question's words (SURE_COVERAGE), or
+when it is surer still (SEMANTIC_CERTAIN); an entry both rankings put near the top
+(AGREE_RANKS) is accepted on a lower lexical bar when the encoder is fairly sure (AGREE_COSINE).
+Entries are then ordered by a weighted sum of both scores, each scaled by the question's best;
+and the fused favourite also answers when its support (its cosine plus a share of its coverage
+and of its log BM25 score, SUPPORT_*) clears SUPPORT_BAR: the two rankers half-sure of the same
+entry make one sure answer.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ NEAR_COVERAGE = 0.3  # ...that hold this share of its content
 # off-topic question's best is 0.33 at the median, an answerable one's 0.70.
 SEMANTIC_WEIGHT = 0.55  # share of the semantic score in the fused order
 SEMANTIC_SUPPORT = 0.4  # cosine a lexical match needs to stand
-SEMANTIC_SURE = 0.6  # the encoder's favourite at this cosine answers without the lexical bar
+SEMANTIC_SURE = 0.6  # the encoder's favourite at this cosine answers without the lexical bar...
+SURE_COVERAGE = 0.2  # ...if the entry holds this share of the question's content...
+SEMANTIC_CERTAIN = 0.75  # ...or at this cosine whatever it holds
 AGREE_RANKS = 3  # both rankings put the entry in their top AGREE_RANKS...
 AGREE_SCORE = 1.5  # ...with at least this BM25 score...
 AGREE_COVERAGE = 0.3  # ...and this share of the question's content...
@@ -106,7 +110,11 @@ def judge(scores: Scores, semantic: Vector | None) -> Judgement:
         return Judgement(scores.relevance, bar.any(), near)
     lexical_rank, semantic_rank = ranks(scores.relevance), ranks(semantic)
     plausible = semantic >= SEMANTIC_SUPPORT
-    sure = semantic >= SEMANTIC_SURE
+    # A shared phrase pulls a sentence's vector ("the error budget for our team offsite"): the
+    # encoder alone answers only when the entry holds some of the question's words too.
+    sure = (semantic >= SEMANTIC_SURE) & (
+        (scores.coverage >= SURE_COVERAGE) | (semantic >= SEMANTIC_CERTAIN)
+    )
     # A phrasing or an alias matched while most of the question went unmatched ("best
     # Spotify playlist") stands only if the encoder is sure of that entry too.
     backed = (scores.coverage >= PARTIAL_COVERAGE) | sure

@@ -69,6 +69,11 @@ def encode_cached(encode: Encode, texts: Sequence[str], path: Path | None = None
     return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, DIMENSIONS), np.float32)
 
 
+def read_vectors(path: Path) -> dict[str, Matrix]:
+    """The vectors saved at `path` (text key -> vector); empty when absent or unreadable."""
+    return _read(path)
+
+
 def _read(path: Path) -> dict[str, Matrix]:
     try:
         with np.load(path, allow_pickle=False) as data:
