@@ -38,6 +38,10 @@ class Meter(Protocol):
         """A Slack event delivery was dropped as a repeat of one already handled."""
         ...
 
+    def kept_reply(self, reused: bool) -> None:
+        """A read-only reply (`/sre status`) was reused from the kept replies, or worked out."""
+        ...
+
 
 class NoMeter:
     """A meter that records nothing."""
@@ -56,6 +60,9 @@ class NoMeter:
         """Nothing."""
 
     def deduplicated(self) -> None:
+        """Nothing."""
+
+    def kept_reply(self, reused: bool) -> None:
         """Nothing."""
 
 

@@ -104,6 +104,11 @@ class Metrics:
             "Slack event deliveries dropped as repeats of one already handled.",
             registry=registry,
         )
+        self.kept = Counter(
+            "sre_coach_kept_replies",
+            "Read-only replies (/sre status) by whether a kept one was reused or worked out.",
+            ["result"], registry=registry,
+        )  # fmt: skip
         if pool is not None:
             self.watch_pool(pool)
 
@@ -142,6 +147,10 @@ class Metrics:
     def deduplicated(self) -> None:
         """An event delivery was a repeat."""
         self.duplicates.inc()
+
+    def kept_reply(self, reused: bool) -> None:
+        """A read-only reply was reused or worked out."""
+        self.kept.labels("reused" if reused else "worked_out").inc()
 
     def exposition(self) -> bytes:
         """Every metric in the Prometheus text format."""

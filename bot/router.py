@@ -39,7 +39,7 @@ class Router:
 
     def __init__(self, db: Database, clock: Clock, content: Content) -> None:
         self.db, self.clock, self.content = db, clock, content
-        self.replies = Replies(db.changes.stamp)
+        self.replies = Replies(db.changes.stamp, db.meter)
         self._helps: dict[str, Doc] = {}  # one per topic or command: a finite set
 
     def _request(self, uow: UnitOfWork, asker: Asker, now: datetime) -> Request:

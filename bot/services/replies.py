@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.meter import NO_METER, Meter
 from bot.outcome import Outcome
 
 KEEP = timedelta(seconds=60)
@@ -34,8 +35,10 @@ class _Kept:
 class Replies:
     """A bounded store of recent replies, each checked against the change stamp on reuse."""
 
-    def __init__(self, stamper: Stamper, keep: timedelta = KEEP, size: int = SIZE) -> None:
-        self._stamper, self._keep, self._size = stamper, keep, size
+    def __init__(
+        self, stamper: Stamper, meter: Meter = NO_METER, keep: timedelta = KEEP, size: int = SIZE
+    ) -> None:
+        self._stamper, self._meter, self._keep, self._size = stamper, meter, keep, size
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self.reused = self.worked_out = 0
 
@@ -53,9 +56,11 @@ class Replies:
         if kept is not None and fresh and kept.stamp == stamp:
             self._kept.move_to_end(full_key)
             self.reused += 1
+            self._meter.kept_reply(reused=True)
             return kept.outcome
         outcome = await work()
         self.worked_out += 1
+        self._meter.kept_reply(reused=False)
         if not _plain(outcome):
             return outcome
         self._kept[full_key] = _Kept(stamp, now, outcome)

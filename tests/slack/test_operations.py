@@ -322,3 +322,16 @@ async def test_each_workspaces_beat_client_counts_its_web_api_errors(metrics: Me
     errors = "sre_coach_slack_api_errors_total"
     assert value(samples, errors, method="chat.postMessage", error="not_in_channel") == 1
     assert_no_ids(text, TEAM_ID, CHANNEL)
+
+
+async def test_kept_status_replies_are_counted(
+    db: Database, clock: ManualClock, metrics: Metrics
+) -> None:
+    await db.changes.listen()  # as `sre-coach run` does (PostgreSQL: hear other replicas)
+    async with running_app(db, clock, operations(db, metrics)) as slack:
+        await slack.command("join lead", user=USER, channel=CHANNEL)
+        for _ in range(3):
+            assert (await slack.command("status", user=USER, channel=CHANNEL)).status == 200
+        _, after = await scrape(slack)
+    assert value(after, "sre_coach_kept_replies_total", result="worked_out") == 1
+    assert value(after, "sre_coach_kept_replies_total", result="reused") == 2
