@@ -31,7 +31,7 @@ def _checkin(values: Values) -> Answer:
 
 def _slo(values: Values) -> NewSlo:
     service, sli = field(values, "service"), field(values, "sli")
-    if not service or " " in service or not sli:
+    if not service or not sli:  # a name with spaces is checked as the command's quoted one
         raise UsageError(SLO_USAGE)
     target = percent(field(values, "target").rstrip("%") + "%")
     days = window(field(values, "window").rstrip("d") + "d")

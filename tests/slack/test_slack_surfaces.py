@@ -71,6 +71,19 @@ async def test_a_submitted_slo_form_is_saved(slack: SlackDriver) -> None:
     assert "SLO for *checkout*: availability 99.9% over 28 days" in confirm.params["text"]
 
 
+async def test_a_service_name_with_spaces_is_saved_from_the_form_as_from_the_command(
+    slack: SlackDriver,
+) -> None:
+    await slack.command('service "payment gateway" critical')
+    values = {"service": "payment gateway", "sli": "availability", "target": "99.9", "window": "28"}
+    response = await slack.submit(CallbackId.SLO, "C1", values)
+    assert response.status == 200
+    assert await response.text() == ""
+    await slack.settle()
+    texts = [c.params["text"] for c in slack.fake.calls_to("chat.postEphemeral")]
+    assert any("SLO for *payment gateway*: availability 99.9%" in t for t in texts), texts
+
+
 async def test_a_bad_form_answers_in_the_modal(slack: SlackDriver) -> None:
     values = {"service": "checkout", "sli": "availability", "target": "lots", "window": "28"}
     response = await slack.submit(CallbackId.SLO, "C1", values)
