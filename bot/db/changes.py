@@ -5,7 +5,8 @@ different stamp means some commit may have changed what the reply read, so it is
 again. Three things move the stamp:
 
 - **This process's commits.** Every session of the `Database` is watched: a flush, or any
-  statement other than a SELECT, marks the session as having written; its commit then moves
+  statement other than a SELECT that changed a row (or cannot tell), marks the session as
+  having written (the planner's idle UPDATEs that match nothing do not); its commit then moves
   its workspace's number (a session of no single workspace, such as the scheduler's batch,
   moves every workspace's).
 - **Other processes on a SQLite file.** `PRAGMA data_version` on a connection of our own
@@ -38,6 +39,9 @@ EVERYWHERE = "*"
 """The workspace of a change whose workspace is not known: every workspace's replies go."""
 CHANNEL = "coach_changes"
 TEAM_KEY, WROTE_KEY = "team_id", "coach_wrote"  # keys in `Session.info`
+UNSEEN = "coach_unseen"
+"""An execution option for a write that no reply shows (the planner's watermark): it moves
+no stamp. Give it only to a statement whose columns no read-only use case reads."""
 FIRST_RETRY, LONGEST_RETRY = 0.5, 8.0  # seconds between the listener's reconnects
 
 Stamp = tuple[int, int, int]
@@ -131,9 +135,13 @@ def _watch(session_class: type[Session], changes: Changes) -> None:
     def flushed(session: Session, _context: Any) -> None:
         session.info[WROTE_KEY] = True
 
-    def executed(state: ORMExecuteState) -> None:
-        if not state.is_select:
+    def executed(state: ORMExecuteState) -> Any:
+        if state.is_select or state.execution_options.get(UNSEEN):
+            return None  # run as usual
+        result = state.invoke_statement()
+        if getattr(result, "rowcount", -1) != 0:  # -1: unknown (executemany), so a write
             state.session.info[WROTE_KEY] = True
+        return result
 
     def committing(session: Session) -> None:
         pending = session.new or session.dirty or session.deleted

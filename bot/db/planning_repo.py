@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, select, true, update
 
 from bot.db.beat_models import CheckIn, Commitment, ProgressSnapshot
+from bot.db.changes import UNSEEN
 from bot.db.inserts import insert_missing
 from bot.db.models import Coalition, Member
 from bot.db.rollout_models import RolloutEvent, ServiceRow, SloRow, Workshop
@@ -251,7 +252,8 @@ class PlanningRepo(Scoped):
         await self.session.execute(
             update(table)
             .where(or_(table.c.planned_through.is_(None), table.c.planned_through < until), keep)
-            .values(planned_through=until)
+            .values(planned_through=until),
+            execution_options={UNSEEN: True},  # bookkeeping no reply shows: moves no stamp
         )
 
     async def plotted(self, day: date) -> set[int]:

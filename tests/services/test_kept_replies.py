@@ -13,8 +13,9 @@ from sqlalchemy import text
 from bot.clock import ManualClock
 from bot.db.uow import Database
 from bot.services.replies import KEEP
-from tests.builders import TEAM, asker, make_router, reply_text, three_members
+from tests.builders import TEAM, asker, due_work, make_router, reply_text, three_members
 from tests.services.test_status_reads import statements
+from tests.transcript import Transcript
 
 HEARD = 10.0
 """Seconds a notification or a reconnect may take before the test fails (not a sleep)."""
@@ -154,3 +155,19 @@ async def test_a_dropped_listener_reuses_nothing_until_it_is_back(
     with statements(db) as seen:
         await router.command(asker("U2"), "status")
     assert seen != []
+
+
+async def test_an_idle_planner_tick_keeps_the_reply_on_postgresql(
+    db: Database, clock: ManualClock
+) -> None:
+    router = await three_members(make_router(await _watched(db), clock), clock)
+    work = due_work(db, Transcript(clock=clock), clock)
+    await work.run()
+    await router.command(asker("U2"), "status")
+    stamp = db.changes.stamp(TEAM)
+    clock.advance(timedelta(seconds=20))
+    await work.run()  # moves the planning watermark, matches no nudge or check-in: no change
+    if db.changes.announces:
+        assert db.changes.stamp(TEAM) == stamp
+    else:  # SQLite: its commit moves the file's data_version, so the reply is worked out again
+        assert db.changes.stamp(TEAM) != stamp
