@@ -16,9 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.db.inserts import insert_missing
+from bot.db.inserts import CHUNK, insert, insert_missing
 from bot.db.models import Base, Coalition
 from bot.db.rollout_models import PendingFile, ServiceRow, SloRow
 from bot.db.scoped import Scoped
@@ -33,8 +32,6 @@ from bot.domain.catalog import (
     Source,
 )
 from bot.domain.import_plan import apply_plan
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -232,30 +229,8 @@ class CatalogRepo(Scoped):
                     "b_vanished_at": (was or now) if s.vanished else None,
                 }
             )
-        if not params:
-            return 0
-        table = _table(ServiceRow)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.team_id == self.team_id)
-            .values(
-                {
-                    name: bindparam(f"b_{name}")
-                    for name in (
-                        "critical",
-                        "owner_team",
-                        "lifecycle",
-                        "system",
-                        "source",
-                        "origin",
-                        "typed",
-                        "vanished_at",
-                    )
-                }
-            )
-        )
-        await self._many(statement, params)
-        return len(params)
+        columns = {name: f"b_{name}" for name in SERVICE_WRITTEN}
+        return await self._update_by_id(ServiceRow, columns, params)
 
     async def _service_ids(self, coalition: Coalition) -> dict[str, int]:
         query = select(ServiceRow.id, ServiceRow.name).where(
@@ -321,16 +296,7 @@ class CatalogRepo(Scoped):
                 values.update(defined_by=actor, defined_at=now)
                 values.update(signed_off_by=None, signed_off_at=None)
             params.append(_slo_params(row, **values))
-        if not params:
-            return 0
-        table = _table(SloRow)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.team_id == self.team_id)
-            .values({name: bindparam(f"b_{name}") for name in SLO_WRITTEN})
-        )
-        await self._many(statement, params)
-        return len(params)
+        return await self._update_by_id(SloRow, {n: f"b_{n}" for n in SLO_WRITTEN}, params)
 
     async def _note_code(
         self, held: Holdings, plan: ImportPlan, code: Sequence[CodeSlo], whole: bool
@@ -349,27 +315,32 @@ class CatalogRepo(Scoped):
             window = None if slo is None else slo.window_days
             if (row.code_target, row.code_window_days) != (target, window):
                 params.append({"b_id": row.id, "b_target": target, "b_window": window})
-        if not params:
-            return 0
-        table = _table(SloRow)
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.team_id == self.team_id)
-            .values(code_target=bindparam("b_target"), code_window_days=bindparam("b_window"))
-        )
-        await self._many(statement, params)
-        return len(params)
+        columns = {"code_target": "b_target", "code_window_days": "b_window"}
+        return await self._update_by_id(SloRow, columns, params)
 
     async def _insert_all(self, model: type[Base], rows: list[dict[str, Any]]) -> int:
         """One INSERT ... ON CONFLICT DO NOTHING, executed for many rows (the driver batches
         them: no statement is compiled per row or per chunk of rows); returns the rows sent."""
         if not rows:
             return 0
-        dialect = self.session.get_bind().dialect.name
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = make(_table(model)).on_conflict_do_nothing()
-        await self._many(statement, rows)
+        await self._many(insert(self.session, _table(model)).on_conflict_do_nothing(), rows)
         return len(rows)
+
+    async def _update_by_id(
+        self, model: type[Base], columns: Mapping[str, str], params: list[dict[str, Any]]
+    ) -> int:
+        """One UPDATE of this workspace's row `b_id`, executed for many rows; `columns` names
+        the parameter each column is set from. Returns the rows sent."""
+        if not params:
+            return 0
+        table = _table(model)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.team_id == self.team_id)
+            .values({column: bindparam(name) for column, name in columns.items()})
+        )
+        await self._many(statement, params)
+        return len(params)
 
     async def _many(self, statement: Any, params: list[dict[str, Any]]) -> None:
         for start in range(0, len(params), CHUNK):
@@ -432,6 +403,17 @@ class CatalogRepo(Scoped):
         )
 
 
+SERVICE_WRITTEN = (
+    "critical",
+    "owner_team",
+    "lifecycle",
+    "system",
+    "source",
+    "origin",
+    "typed",
+    "vanished_at",
+)
+"""The service columns an import writes (each from the parameter `b_<column>`)."""
 SLO_WRITTEN = (
     "target",
     "window_days",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Result
+from sqlalchemy import ColumnElement, Result, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,8 +15,9 @@ from bot.db.models import Base
 CHUNK = 500  # rows per multi-row insert, well under either database's parameter limit
 
 
-def insert(session: AsyncSession, model: type[Base]) -> Any:
-    """The dialect's INSERT for `model`, which has `on_conflict_do_nothing` / `_do_update`."""
+def insert(session: AsyncSession, model: type[Base] | Table) -> Any:
+    """The dialect's INSERT for `model` (or its table, for a Core executemany), which has
+    `on_conflict_do_nothing` / `_do_update`."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
