@@ -52,6 +52,20 @@ def reply_text(outcome: Outcome) -> str:
     return render(outcome.reply)
 
 
+async def say(router: Router, user: str, text: str, channel: str = CHANNEL) -> str:
+    """`/sre <text>` from `user` in `channel`, answered as the console prints it."""
+    return reply_text(await router.command(asker(user, channel=channel), text))
+
+
+async def lead_pm_member(router: Router) -> Router:
+    """A lead, a PM the lead confirmed and a member, by the names the journeys use."""
+    await router.command(asker("lead"), "join")
+    await router.command(asker("pat"), "join pm")
+    await router.command(asker("lead"), "role <@pat> pm")
+    await router.command(asker("sam"), "join")
+    return router
+
+
 def doc_text(doc: Doc) -> str:
     """A doc as plain text."""
     return render(doc)

@@ -19,6 +19,7 @@ from tests.builders import (
     asker,
     make_router,
     reply_text,
+    say,
     snapshot,
     three_members,
 )
@@ -30,10 +31,6 @@ from tests.transcript import Transcript
 @pytest.fixture
 async def coalition(db: Database, clock: ManualClock) -> Router:
     return await three_members(make_router(db, clock), clock)
-
-
-async def say(router: Router, user: str, text: str) -> str:
-    return reply_text(await router.command(asker(user), text))
 
 
 async def drained_member(coalition: Router, work: DueWork, clock: ManualClock) -> None:

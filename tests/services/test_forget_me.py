@@ -18,13 +18,9 @@ from bot.db.uow import Database
 from bot.router import Router
 from bot.scheduling.retention import purge
 from bot.views.health import RECORD_WORDS
-from tests.builders import CHANNEL, TEAM, asker, make_router, reply_text
+from tests.builders import CHANNEL, TEAM, make_router, say
 
 ME, LEAD, PM = "UFORGETME", "ULEAD", "UPM"
-
-
-async def say(router: Router, user: str, text: str, channel: str = CHANNEL) -> str:
-    return reply_text(await router.command(asker(user, channel=channel), text))
 
 
 def _nudge(cid: int, kind: str, to: str, slot: str, due: datetime, **payload: str) -> Nudge:

@@ -13,7 +13,7 @@ from bot.db.health_models import Departure
 from bot.db.rollout_models import Workshop
 from bot.db.uow import Database
 from bot.router import Router
-from tests.builders import asker, make_router, reply_text, snapshot
+from tests.builders import asker, make_router, reply_text, say, snapshot
 
 
 @pytest.fixture
@@ -24,10 +24,6 @@ async def router(db: Database, clock: ManualClock) -> Router:
     for service in ("checkout", "payment-gateway", '"payment gateway"'):
         await r.command(asker("lead"), f"service {service} critical")
     return r
-
-
-async def say(router: Router, user: str, text: str) -> str:
-    return reply_text(await router.command(asker(user), text))
 
 
 async def workshops(db: Database) -> list[tuple[str, str]]:

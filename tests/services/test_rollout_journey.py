@@ -9,21 +9,12 @@ import pytest
 from bot.clock import ManualClock
 from bot.db.uow import Database
 from bot.router import Router
-from tests.builders import asker, doc_text, make_router, reply_text, snapshot
+from tests.builders import asker, doc_text, lead_pm_member, make_router, reply_text, say, snapshot
 
 
 @pytest.fixture
 async def router(db: Database, clock: ManualClock) -> Router:
-    r = make_router(db, clock)
-    await r.command(asker("lead"), "join")
-    await r.command(asker("pat"), "join pm")
-    await r.command(asker("lead"), "role <@pat> pm")
-    await r.command(asker("sam"), "join")
-    return r
-
-
-async def say(router: Router, user: str, text: str) -> str:
-    return reply_text(await router.command(asker(user), text))
+    return await lead_pm_member(make_router(db, clock))
 
 
 async def test_the_must_show_session(router: Router) -> None:
