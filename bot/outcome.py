@@ -100,6 +100,13 @@ class Outcome:
     fetch: FetchFiles | None = None  # shared files to read, then import (`/sre import`)
     uploads: tuple[Upload, ...] = ()  # files to share after the reply (`/sre report`)
 
+    @property
+    def reply_only(self) -> bool:
+        """A reply and nothing else (no refusal, post, form, prompt, fetch or upload): giving
+        it again repeats no effect (`bot.services.replies` keeps only these)."""
+        extra = self.posts or self.form or self.fetch or self.uploads or self.prompts
+        return self.reply is not None and not self.refused and not extra
+
 
 @dataclass(frozen=True)
 class FetchFiles:

@@ -61,16 +61,10 @@ class Replies:
         outcome = await work()
         self.worked_out += 1
         self._meter.kept_reply(reused=False)
-        if not _plain(outcome):
+        if not outcome.reply_only:
             return outcome
         self._kept[full_key] = _Kept(stamp, now, outcome)
         self._kept.move_to_end(full_key)
         while len(self._kept) > self._size:
             self._kept.popitem(last=False)
         return outcome
-
-
-def _plain(outcome: Outcome) -> bool:
-    """A reply and nothing else: reusing it repeats no effect."""
-    extra = outcome.posts or outcome.form or outcome.fetch or outcome.uploads or outcome.prompts
-    return outcome.reply is not None and not outcome.refused and not extra

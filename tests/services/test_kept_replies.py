@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.db.uow import Database
+from bot.doc import Doc
+from bot.outcome import Outcome, Post, ToChannel
 from bot.services.replies import KEEP
 from tests.builders import TEAM, asker, due_work, make_router, reply_text, three_members
 from tests.services.test_status_reads import statements
@@ -171,3 +173,11 @@ async def test_an_idle_planner_tick_keeps_the_reply_on_postgresql(
         assert db.changes.stamp(TEAM) == stamp
     else:  # SQLite: its commit moves the file's data_version, so the reply is worked out again
         assert db.changes.stamp(TEAM) != stamp
+
+
+def test_only_a_plain_reply_may_be_kept() -> None:
+    doc = Doc.text("status")
+    assert Outcome(reply=doc).reply_only
+    assert not Outcome().reply_only
+    assert not Outcome(reply=doc, refused=True).reply_only
+    assert not Outcome(reply=doc, posts=(Post(ToChannel("C1"), doc),)).reply_only
