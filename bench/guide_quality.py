@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
     encoder = None if "--lexical" in argv else load_encoder()
     guide = Guide(load_library(Library.default_directory()), encoder)
     ready = (time.perf_counter() - start) * 1000
-    mode = "BM25 only" if encoder is None else "hybrid (BM25 + MiniLM encoder)"
+    mode = "BM25 only" if encoder is None else "hybrid (BM25 + fine-tuned MiniLM encoder)"
     load = os.getloadavg()[0]  # latency on a shared machine depends on what else runs
     print(f"ranking: {mode}; guide ready in {ready:.0f} ms; load average {load:.1f}\n")
     print(HEADER)

