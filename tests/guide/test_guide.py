@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.guide.encoder import Encoder, load_encoder
-from bot.guide.fusion import SUPPORT_BAR, judge, ranks, support
+from bot.guide.fusion import SUPPORT_BAR, SUPPORT_COVERAGE, judge, ranks, support
 from bot.guide.index import Scores
 from bot.guide.library import Library, LibraryError, check_library, load_library
 from bot.guide.ranking import Context, Guide
@@ -194,6 +194,7 @@ def test_questions_find_their_entry(guide: Guide, question: str, expected: str) 
         "tell me a joke",
         "who is the president",
         "good morning team",
+        "hi team",
         "how do i write a sql join",
         "",
         "???",
@@ -403,12 +404,12 @@ def test_without_an_encoder_the_judgement_is_bm25() -> None:
 
 def test_with_the_encoder_an_entry_answers_when_its_support_clears_the_bar() -> None:
     scores = _scores([6.0, 2.0, 0.0], [0.9, 0.5, 0.0], head=[0.5, 0.0, 0.0])
-    semantic = np.array([0.8, 0.3, 0.9])
+    semantic = np.array([0.5, 0.2, SUPPORT_BAR - 0.01])
     judgement = judge(scores, semantic)
     assert list(judgement.relevance) == pytest.approx(list(support(scores, semantic)))
+    assert support(scores, semantic)[0] == pytest.approx(0.5 + SUPPORT_COVERAGE * 0.9)
+    assert support(scores, semantic)[2] == pytest.approx(SUPPORT_BAR - 0.01)  # the cosine alone
     assert list(judgement.confident) == [True, False, False]
-    assert support(scores, semantic)[2] == pytest.approx(0.9)  # the cosine alone
-    assert support(scores, semantic)[2] < SUPPORT_BAR
 
 
 def test_a_lexical_match_the_encoder_does_not_back_is_dropped() -> None:
@@ -418,16 +419,24 @@ def test_a_lexical_match_the_encoder_does_not_back_is_dropped() -> None:
 
 
 def test_the_questions_words_lift_an_entry_the_encoder_half_backs() -> None:
-    semantic = np.array([0.7, 0.3, 0.2])
+    semantic = np.array([SUPPORT_BAR - 0.1, 0.3, 0.2])
     unworded = _scores([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
     worded = _scores([6.0, 0.0, 0.0], [0.6, 0.0, 0.0])
     assert not judge(unworded, semantic).confident.any()
     assert list(judge(worded, semantic).confident) == [True, False, False]
 
 
+def test_a_question_of_one_common_word_gets_no_lexical_support() -> None:
+    # "hi team": "team" is all of its content, so every entry holding it covers it whole.
+    semantic = np.array([SUPPORT_BAR - 0.1, 0.3, 0.2])
+    vague = _scores([2.0, 2.0, 0.0], [1.0, 1.0, 0.0], weight=0.66)
+    assert list(support(vague, semantic)) == pytest.approx(list(semantic))
+    assert not judge(vague, semantic).confident.any()
+
+
 def test_a_decline_points_at_the_encoders_close_top_entries() -> None:
     scores = _scores([0.0] * 5, [0.0] * 5)
-    judgement = judge(scores, np.array([0.6, 0.5, 0.46, 0.47, 0.2]))
+    judgement = judge(scores, np.array([0.55, 0.5, 0.46, 0.47, 0.2]))
     assert not judgement.confident.any()
     assert list(judgement.near) == [True, True, False, True, False]
 
