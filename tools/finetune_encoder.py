@@ -19,7 +19,8 @@ Run it in the export virtualenv (see tools/export_encoder.py), then export the r
     HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/finetune_encoder.py --out /tmp/coach-minilm
     HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/export_encoder.py --source /tmp/coach-minilm
 
-Two CPU cores take about 20 minutes (2,704 questions, 4 epochs). `--hold` leaves sets out, to measure on them.
+Two CPU cores take about 20 minutes (2,704 questions, 4 epochs). `--hold` leaves sets out,
+to measure on them.
 """
 
 from __future__ import annotations
