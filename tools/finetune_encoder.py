@@ -39,10 +39,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.guide.encoder import MAX_TOKENS  # noqa: E402
 from bot.guide.entries import Entry  # noqa: E402
 from bot.guide.index import Index  # noqa: E402
 from bot.guide.library import Library, load_library  # noqa: E402
 from bot.guide.text import words  # noqa: E402
+from tools.export_encoder import pooled  # noqa: E402
 
 BENCH = ROOT / "bench"
 TRAINING = ROOT / "tools" / "encoder_training"
@@ -112,12 +114,13 @@ def train(source: Path, library: Library, data: list[Example], out: Path) -> Non
     tokenizer: Any = AutoTokenizer.from_pretrained(str(source))
     model: Any = AutoModel.from_pretrained(str(source))
 
+    pooling = pooled(model)  # the very pooling the exported graph carries
+
     def embed(texts: list[str]) -> Any:
-        batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
-        tokens = model(**batch)[0]
-        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-        mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(mean, dim=1)
+        batch = tokenizer(
+            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        return pooling(batch["input_ids"], batch["attention_mask"])
 
     cards = [card(e) for e in library.entries.values()]
     none = len(cards)  # the "no entry" class
@@ -126,7 +129,7 @@ def train(source: Path, library: Library, data: list[Example], out: Path) -> Non
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / (WARMUP * steps)) * max(0.0, 1 - s / steps)
     )
-    model.train()
+    pooling.train()
     for epoch in range(EPOCHS):
         random.shuffle(data)
         total = 0.0
