@@ -52,7 +52,7 @@ SUPPORT_BAR = 0.6
 class Judgement:
     """Per entry, in library order: how to rank it, and whether it may answer or be pointed at."""
 
-    relevance: Vector  # the order of entries: BM25, or the support of BM25 and the encoder
+    relevance: Vector  # the order of entries: BM25, or support (cosine and coverage)
     confident: Flags  # entries the question is confidently about
     near: Flags  # entries a decline may still name as the closest topics
 
@@ -77,7 +77,7 @@ def ranks(values: Vector) -> Vector:
 
 
 def judge(scores: Scores, semantic: Vector | None) -> Judgement:
-    """The lexical judgement alone, or the support of both rankers together."""
+    """The lexical judgement alone, or each entry's support with the encoder."""
     near = (scores.relevance >= NEAR_SCORE) & (scores.coverage >= NEAR_COVERAGE)
     if semantic is None:
         return Judgement(scores.relevance, lexical_bar(scores), near)
@@ -87,7 +87,7 @@ def judge(scores: Scores, semantic: Vector | None) -> Judgement:
 
 
 def support(scores: Scores, semantic: Vector) -> Vector:
-    """How well both rankers together back each entry, on the cosine's scale.
+    """How well the encoder and the question's words together back each entry (cosine scale).
 
     A question with too little content ("hi team": MIN_QUESTION_WEIGHT) gets no lexical
     support: its one word is all of it, so every entry holding that word covers it whole.
