@@ -12,6 +12,7 @@ from bot.guide.fusion import Judgement, judge
 from bot.guide.index import Index, Vector
 from bot.guide.library import Library
 from bot.guide.lookup import Lookup
+from bot.guide.pointers import Pointer, pointer
 from bot.guide.semantic import SemanticIndex
 from bot.guide.text import synonyms, words
 
@@ -48,6 +49,7 @@ class Answer:
     related: tuple[Entry, ...]
     suggestions: tuple[Entry, ...]
     closest: tuple[Entry, ...] = ()  # when declining: entries the question came near, best first
+    command: Pointer | None = None  # when the question is about this coalition: where to ask
 
 
 class Guide:
@@ -70,7 +72,14 @@ class Guide:
         self._tagged = {t: np.array([t in e.tags for e in self._entries]) for t in tags}
 
     def answer(self, question: str, context: Context = NO_CONTEXT) -> Answer:
-        """The entry that best answers `question`, or a decline with suggestions."""
+        """The entry that best answers `question`, or a decline with suggestions.
+
+        A question about this coalition's own state, or asking me to act, is declined with the
+        command that answers it (`pointers`): no library entry knows where this rollout stands.
+        """
+        command = pointer(question)
+        if command is not None:
+            return Answer(None, (), (), command=command)
         judgement = self._judge(question)
         eligible = judgement.confident
         if not eligible.any():

@@ -64,6 +64,8 @@ async def answer(req: Request, question: str) -> Outcome:
         return Outcome(reply=views.full_entry(entry))
     context, risks = await situation(req)
     result = content.guide.answer(question, context)
+    if result.command is not None:
+        return Outcome(reply=views.pointed(result.command))
     if result.best is None:
         return Outcome(reply=views.decline(result.closest, result.suggestions))
     why = why_now(content.programme, result.best.entry, context, risks)

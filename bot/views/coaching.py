@@ -9,6 +9,7 @@ from bot.action_ids import ActionId, button_value
 from bot.doc import Actions, Bullets, Button, Doc, Heading, Note, Paragraph, Part, quoted
 from bot.domain.mentions import link
 from bot.guide.entries import Entry
+from bot.guide.pointers import Pointer
 
 MAX_BODY_PARTS = 30
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
@@ -55,6 +56,12 @@ def decline(closest: Sequence[Entry], suggestions: Sequence[Entry]) -> Doc:
         lead, picks = "I can help with, for example:", suggestions
     topics = tuple(f"{e.title}: `/sre guide {e.id}`" for e in picks)
     return Doc(fallback=text, parts=(Paragraph(text), Paragraph(lead), Bullets(topics)))
+
+
+def pointed(command: Pointer) -> Doc:
+    """A question about this coalition itself: the command that answers it, not an entry."""
+    text = f"That is about this coalition, not something my library covers: `{command.command}`"
+    return Doc(fallback=f"{text} {command.does}.", parts=(Paragraph(f"{text} {command.does}."),))
 
 
 def _sources(entry: Entry) -> str:

@@ -178,3 +178,12 @@ async def test_an_answer_in_another_step_has_no_why_now(router: Router) -> None:
     await router.command(asker("U3"), "join")
     answer = await mention(router, "what happened at Zalando in 2016?")
     assert "Why this now" not in answer
+
+
+async def test_a_question_about_this_coalition_is_pointed_at_its_command(router: Router) -> None:
+    # Before pointers, neither reply named the command that answers it.
+    answer = await mention(router, "where are we in the rollout rn?")
+    assert "`/sre status`" in answer
+    assert "not something my library covers" in answer
+    answer = await mention(router, "can you set up a check-in every other Tuesday?")
+    assert "`/sre schedule`" in answer

@@ -1,0 +1,79 @@
+"""Questions the library cannot answer because they are about this coalition, or ask me to act.
+
+The library coaches in general; it holds nothing about one coalition. "where are we in the
+rollout" or "set up a check-in every other Tuesday" would otherwise reach an entry that only
+shares their words (the rollout steps, the check-in health model). Such a question is pointed
+at the `/sre` command that answers it or does it instead. The patterns match the guide's
+normalised words (`text.words`: lowercase, no punctuation, "what's" is "what"), at the start
+of the question for requests, so a coaching question that merely contains "schedule" or
+"status" ("how do we schedule check-ins people answer") still reaches the library.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.guide.text import words
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """The command that answers a question about this coalition, and what it does."""
+
+    command: str
+    does: str
+
+
+STATUS = Pointer("/sre status", "shows your step, progress, countdown and open risks")
+SCHEDULE = Pointer("/sre schedule", "shows what I send next; a lead changes the rhythm")
+COMMIT = Pointer("/sre commit <date> <what>", "records a commitment, and I remind its owner")
+ROLE = Pointer("/sre role @user <role>", "lets a lead add someone or change their role")
+DEADLINE = Pointer("/sre deadline <YYYY-MM-DD> <event>", "lets a lead set the forcing function")
+SERVICES = Pointer("/sre services", "lists your services, their SLOs and primitive owners")
+COMMITMENTS = Pointer("/sre commitments", "lists open commitments, overdue first")
+FORGET = Pointer("/sre forget-me", "deletes what I hold about you")
+
+_ASK = r"^(?:hey |hi |ok |so )?(?:coach )?(?:can you |could you |would you |pls |please )?"
+_OUR = r"(?:our|the|my|this|this team|the team|the coalition)"
+_MINE = r"(?:our|my|this coalition|the coalition|this team)"  # "the status of SRE" is not ours
+_WHAT = r"(?:what|whats|wats|wht)"
+# the only words that may follow "where are we": "where are we going wrong" is coaching
+_STATE_WORDS = "at|now|rn|right now|today|so far|in|on|with|the|our|this|rollout|programme|plan|sre"
+
+RULES: tuple[tuple[re.Pattern[str], Pointer], ...] = tuple(
+    (re.compile(pattern), pointer)
+    for pattern, pointer in (
+        (
+            rf"^(?:so )?(?:where|how far(?: along)?) (?:are |is )?(?:we|{_OUR} coalition)"
+            rf"(?: (?:{_STATE_WORDS}))*$",
+            STATUS,
+        ),  # "where are" is often typed "where r"
+        (rf"\b{_WHAT} (?:step|phase|stage) (?:are |is )?(?:we|{_MINE})\b", STATUS),
+        (rf"^(?:{_WHAT}|how) (?:is |are )?{_MINE} (?:rollout )?(?:status|progress)\b", STATUS),
+        (rf"{_ASK}(?:show|give|tell)(?: me| us)? {_MINE} (?:rollout )?(?:status|progress)", STATUS),
+        (rf"^(?:{_WHAT}|when) (?:is )?{_MINE} deadline\b", STATUS),
+        (rf"^(?:{_WHAT}|anything|is anything) (?:is )?overdue\b", COMMITMENTS),
+        (rf"^(?:who|who is|who are) (?:in|on) {_OUR} coalition\b", STATUS),
+        (
+            rf"{_ASK}(?:set ?up|schedule|book|create|add|start) (?:a |an |the |our |some )?"
+            r"(?:weekly |daily |monthly |regular |recurring )?(?:check ?ins?|reminders?|digest)",
+            SCHEDULE,
+        ),
+        (rf"{_ASK}(?:change|move) {_OUR} (?:check ?in|digest|nudge)", SCHEDULE),
+        (rf"{_ASK}remind (?:me|us|everyone|the team)\b", COMMIT),
+        (rf"{_ASK}add (?:\w+ )?(?:to|into) {_OUR} coalition\b", ROLE),
+        (rf"{_ASK}(?:set|change|move|update) {_OUR} deadline\b", DEADLINE),
+        (rf"{_ASK}(?:show|list|give)(?: me| us)? {_OUR} (?:slos|services|sli|slis)\b", SERVICES),
+        (rf"{_ASK}(?:forget me|delete (?:my|all my) data)\b", FORGET),
+    )
+)
+
+
+def pointer(question: str) -> Pointer | None:
+    """The command a question about this coalition (or a request to act) belongs to, if any."""
+    text = " ".join(words(question))
+    for pattern, found in RULES:
+        if pattern.search(text):
+            return found
+    return None

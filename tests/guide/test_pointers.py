@@ -1,0 +1,40 @@
+"""Questions about this coalition itself are pointed at the command that answers them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.guide.pointers import COMMIT, SCHEDULE, SERVICES, STATUS, pointer
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("where are we in the rollout rn?", STATUS),
+        ("where r we", STATUS),
+        ("how far along are we so far", STATUS),
+        ("what step are we on", STATUS),
+        ("whats our status", STATUS),
+        ("when is our deadline?", STATUS),
+        ("can you set up a check-in with the coalition every other Tuesday?", SCHEDULE),
+        ("remind me friday to ping the PM", COMMIT),
+        ("show me our SLOs", SERVICES),
+    ],
+)
+def test_questions_about_this_coalition_get_their_command(question: str, command: object) -> None:
+    assert pointer(question) == command
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where are we going wrong with PM adoption?",
+        "what is the status of SRE at google",
+        "how do we schedule check-ins people actually answer",
+        "what stage is the rollout at Zalando",
+        "how do we find the right first people for the coalition",
+        "what is an SLO",
+    ],
+)
+def test_coaching_questions_that_share_the_words_reach_the_library(question: str) -> None:
+    assert pointer(question) is None
