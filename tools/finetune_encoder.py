@@ -19,7 +19,7 @@ Run it in the export virtualenv (see tools/export_encoder.py), then export the r
     HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/finetune_encoder.py --out /tmp/coach-minilm
     HF_HUB_OFFLINE=1 /tmp/export/bin/python tools/export_encoder.py --source /tmp/coach-minilm
 
-Two CPU cores take about 25 minutes (3,804 questions, 6 epochs). `--hold` leaves sets out,
+Two CPU cores take about 30 minutes (3,804 questions, 6 epochs). `--hold` leaves sets out,
 to measure on them. The shipped model was trained while v5 (now `guide_questions_spent5.yaml`)
 was the fresh set, so v5 is not in its training data: the support bar was fit on it instead.
 """
