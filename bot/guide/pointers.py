@@ -14,25 +14,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.guide.text import words
-
 
 @dataclass(frozen=True)
 class Pointer:
-    """The command that answers a question about this coalition, and what it does."""
+    """The `/sre` subcommand (its name in the command table) that answers a question."""
 
-    command: str
-    does: str
+    name: str
+
+    @property
+    def command(self) -> str:
+        """How the reply names it: `/sre status` (`/sre help <name>` gives its grammar)."""
+        return f"/sre {self.name}"
 
 
-STATUS = Pointer("/sre status", "shows your step, progress, countdown and open risks")
-SCHEDULE = Pointer("/sre schedule", "shows what I send next; a lead changes the rhythm")
-COMMIT = Pointer("/sre commit <date> <what>", "records a commitment, and I remind its owner")
-ROLE = Pointer("/sre role @user <role>", "lets a lead add someone or change their role")
-DEADLINE = Pointer("/sre deadline <YYYY-MM-DD> <event>", "lets a lead set the forcing function")
-SERVICES = Pointer("/sre services", "lists your services, their SLOs and primitive owners")
-COMMITMENTS = Pointer("/sre commitments", "lists open commitments, overdue first")
-FORGET = Pointer("/sre forget-me", "deletes what I hold about you")
+STATUS = Pointer("status")
+SCHEDULE = Pointer("schedule")
+COMMIT = Pointer("commit")
+ROLE = Pointer("role")
+DEADLINE = Pointer("deadline")
+SERVICES = Pointer("services")
+COMMITMENTS = Pointer("commitments")
+FORGET = Pointer("forget-me")
+POINTERS = (STATUS, SCHEDULE, COMMIT, ROLE, DEADLINE, SERVICES, COMMITMENTS, FORGET)
 
 _ASK = r"^(?:hey |hi |ok |so )?(?:coach )?(?:can you |could you |would you |pls |please )?"
 _OUR = r"(?:our|the|my|this|this team|the team|the coalition)"
@@ -70,9 +73,9 @@ RULES: tuple[tuple[re.Pattern[str], Pointer], ...] = tuple(
 )
 
 
-def pointer(question: str) -> Pointer | None:
-    """The command a question about this coalition (or a request to act) belongs to, if any."""
-    text = " ".join(words(question))
+def pointer(said: list[str]) -> Pointer | None:
+    """The command a question (its `text.words`) about this coalition belongs to, if any."""
+    text = " ".join(said)
     for pattern, found in RULES:
         if pattern.search(text):
             return found

@@ -77,10 +77,11 @@ class Guide:
         A question about this coalition's own state, or asking me to act, is declined with the
         command that answers it (`pointers`): no library entry knows where this rollout stands.
         """
-        command = pointer(question)
+        said = words(question)
+        command = pointer(said)
         if command is not None:
             return Answer(None, (), (), command=command)
-        judgement = self._judge(question)
+        judgement = self._judge(said)
         eligible = judgement.confident
         if not eligible.any():
             return Answer(None, (), self._suggestions(context), self._closest(judgement))
@@ -98,9 +99,9 @@ class Guide:
         """Every entry `name` fits equally well, best first (one when the name is exact)."""
         return self._lookup.find_all(name)
 
-    def _judge(self, question: str) -> Judgement:
+    def _judge(self, said: list[str]) -> Judgement:
         """Both rankings of the typo-repaired question, judged before any context boost."""
-        fixed = self._index.typos.fix_all(words(question))
+        fixed = self._index.typos.fix_all(said)
         scores = self._index.score(synonyms(fixed))
         semantic = self._semantic.similarity(" ".join(fixed)) if self._semantic else None
         return judge(scores, semantic)

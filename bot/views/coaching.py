@@ -60,8 +60,11 @@ def decline(closest: Sequence[Entry], suggestions: Sequence[Entry]) -> Doc:
 
 def pointed(command: Pointer) -> Doc:
     """A question about this coalition itself: the command that answers it, not an entry."""
-    text = f"That is about this coalition, not something my library covers: `{command.command}`"
-    return Doc(fallback=f"{text} {command.does}.", parts=(Paragraph(f"{text} {command.does}."),))
+    text = (
+        "That is about this coalition, not something my library covers: "
+        f"`{command.command}` answers it (`/sre help {command.name}` shows how)."
+    )
+    return Doc(fallback=text, parts=(Paragraph(text),))
 
 
 def _sources(entry: Entry) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.guide.pointers import COMMIT, SCHEDULE, SERVICES, STATUS, pointer
+from bot.commands import COMMANDS
+from bot.guide.pointers import COMMIT, POINTERS, SCHEDULE, SERVICES, STATUS, pointer
+from bot.guide.text import words
 
 
 @pytest.mark.parametrize(
@@ -22,7 +24,7 @@ from bot.guide.pointers import COMMIT, SCHEDULE, SERVICES, STATUS, pointer
     ],
 )
 def test_questions_about_this_coalition_get_their_command(question: str, command: object) -> None:
-    assert pointer(question) == command
+    assert pointer(words(question)) == command
 
 
 @pytest.mark.parametrize(
@@ -37,4 +39,9 @@ def test_questions_about_this_coalition_get_their_command(question: str, command
     ],
 )
 def test_coaching_questions_that_share_the_words_reach_the_library(question: str) -> None:
-    assert pointer(question) is None
+    assert pointer(words(question)) is None
+
+
+def test_every_pointer_names_a_command_of_the_table() -> None:
+    names = {c.name for c in COMMANDS}
+    assert [p.name for p in POINTERS if p.name not in names] == []
