@@ -324,3 +324,13 @@ async def click_in_dm(slack: SlackDriver, value: str, user: str, thread: str) ->
         }
     )
     assert response.status == 200
+
+
+async def test_a_dm_about_the_coalition_itself_points_at_the_command(slack: SlackDriver) -> None:
+    await slack.event(dm("where are we in the rollout rn? <!channel>"))
+    await slack.settle()
+    (post,) = slack.fake.calls_to("chat.postMessage")
+    assert post.params["thread_ts"] == "1700000100.000100"
+    text = shown(post)
+    assert "`/sre status` answers it" in text
+    assert "<!channel>" not in text and "/sre guide" not in text
