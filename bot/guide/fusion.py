@@ -9,13 +9,14 @@ Lexically (no encoder) an entry answers a question only if, before any context b
   the question names one of its aliases and it holds ALIAS_COVERAGE of the content.
 
 With the encoder (fine-tuned on the library, see tools/finetune_encoder.py) one measure both
-orders and judges: an entry's support, its cosine plus a share (SUPPORT_COVERAGE) of the
-lexical side's coverage, the idf-weighted part of the question's words the entry holds.
-Entries whose support clears SUPPORT_BAR may answer. The fine-tuned encoder already tells the
-library's questions from others (it was trained to score an off-topic question below every
-entry), so the hand-set rules the general encoder needed (a lexical match the encoder finds
-implausible, the encoder's sure favourite, both rankings agreeing) each cost more answers
-than they saved on question sets the model never saw.
+orders and judges: an entry's support, the cosine between the question and the entry's card
+(title and summary) plus a share (SUPPORT_COVERAGE) of the lexical side's coverage, the idf-
+weighted part of the question's words the entry holds. Entries whose support clears SUPPORT_BAR
+may answer. The fine-tuned encoder already tells the library's questions from others (it was
+trained to score an off-topic question below every entry), so the hand-set rules the general
+encoder needed (a lexical match the encoder finds implausible, the encoder's sure favourite,
+both rankings agreeing) each cost more answers than they saved on question sets the model never
+saw.
 """
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ NEAR_COVERAGE = 0.3  # ...that hold this share of its content
 
 SEMANTIC_NEAR = 0.45  # a decline also points at the encoder's top entries this close...
 NEAR_RANKS = 3  # ...among its first NEAR_RANKS
-# Support: cosine + SUPPORT_COVERAGE * coverage. The share was fit by grid search on fresh set
-# v4 with a model fine-tuned without v3 or v4, then checked on v3 (top-1 0.770 on v3, where the
-# general encoder's rules gave 0.552). The bar was refit for the model trained on 3,804
-# questions without v5: of the grid's pairs declining 0.90 on v5, v2 and v4, 0.3 and 0.65 had
-# the best top-1 on v5 (0.874 with the float model, declining 0.964; 0.6 declined 0.929). A
-# share of log BM25 as well (0.05 or more) answered more off-topic questions than it found.
-SUPPORT_COVERAGE = 0.3
-SUPPORT_BAR = 0.65
+# Support: cosine with the entry's card + SUPPORT_COVERAGE * coverage. Fit for the model
+# trained on 4,151 questions without v6 (tools/finetune_encoder.py), by a grid over the share
+# (0 to 0.4) and the bar (0.45 to 0.7) on v6, checked on v2, v4 and v5 (trained on): of the
+# pairs declining 0.90 on all four, 0.2 and 0.5 sit in the middle of those with v6's best
+# top-1 and top-3 (0.867 / 0.978, declining 0.900; 0.15 with 0.5 gave the same). The support
+# of the first rounds, the best cosine over every title, summary, alias and phrasing with 0.3
+# coverage and bar 0.65, gave the same model 0.844 / 0.933 / 0.867 on v6. A share of log
+# BM25 as well (0.05 or more) answered more off-topic questions than it found (second round).
+SUPPORT_COVERAGE = 0.2
+SUPPORT_BAR = 0.5
 
 
 @dataclass(frozen=True)

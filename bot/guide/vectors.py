@@ -1,11 +1,11 @@
-"""Entry-view vectors kept between runs, so a restart does not encode the whole library again.
+"""Entry-card vectors kept between runs, so a restart does not encode the whole library again.
 
-Encoding the library's ~700 views takes the transformer about five seconds of CPU; a restart,
-a console or a test process reads them back in milliseconds instead. The cache is keyed by the
-model's checksum and each text's SHA-256, so an edited entry or a new model is encoded afresh,
-and a vector read back is the one the encoder would give (one text per run, deterministic).
-It lives in `$XDG_CACHE_HOME/sre-coach` (default `~/.cache/sre-coach`); a cache that cannot
-be read or written is ignored, never an error.
+Encoding the library's cards (one per entry) takes the transformer a few tenths of a second of
+CPU; a restart, a console or a test process reads them back in milliseconds instead. The cache
+is keyed by the model's checksum and each text's SHA-256, so an edited entry or a new model is
+encoded afresh, and a vector read back is the one the encoder would give (one text per run,
+deterministic). It lives in `$XDG_CACHE_HOME/sre-coach` (default `~/.cache/sre-coach`); a cache
+that cannot be read or written is ignored, never an error.
 
 The library's own vectors also ship with the package (`model/library-vectors-*.npz`, made by
 `tools/ship_vectors.py`), so a fresh container or an installed wheel answers within a second

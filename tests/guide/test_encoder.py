@@ -22,7 +22,7 @@ from bot.guide.encoder import (
     load_encoder,
 )
 from bot.guide.library import load_library
-from bot.guide.semantic import library_views
+from bot.guide.semantic import library_cards
 from bot.guide.vectors import encode_cached, shipped_path
 
 
@@ -173,17 +173,18 @@ def test_the_real_encoders_vectors_come_back_unchanged(tmp_path: Path) -> None:
 def test_the_shipped_vectors_cover_the_library_so_a_fresh_start_encodes_nothing(
     tmp_path: Path,
 ) -> None:
-    texts = library_views(load_library(content_directory()))
+    texts = library_cards(load_library(content_directory()))
     encoder = CountingEncoder()
     vectors = encode_cached(encoder.encode, texts, tmp_path / "empty-cache.npz")
     missing = encoder.asked
     assert missing == [], (
-        f"{len(missing)} entry views are not in the shipped vectors "
+        f"{len(missing)} entry cards are not in the shipped vectors "
         "(content or model changed): run `.venv/bin/python tools/ship_vectors.py`"
     )
     # The encoder's own, up to the CPU: onnxruntime's int8 kernels round differently on
     # AVX2 and on AVX-512 VNNI, so vectors shipped from one machine agree with another's
-    # at cosine 0.977 or better (measured over all 726 views), not to the last bit.
+    # at cosine 0.977 or better (measured over the 726 texts of an earlier library), not to
+    # the last bit.
     real, ours = load_encoder(), vectors[:8]
     fresh = real.encode(texts[:8])
     cosine = (
