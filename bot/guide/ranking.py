@@ -116,14 +116,18 @@ class Guide:
         return np.where(in_step, CONTEXT_BOOST, 1.0) * np.where(at_risk, CONTEXT_BOOST, 1.0)
 
     def _related(self, best: Entry, order: list[int], final: Vector) -> tuple[Entry, ...]:
-        """Up to two of the entry's own related entries, else the next-ranked matches."""
-        listed = [self._position[r] for r in best.related if r in self._position]
-        listed = [n for n in listed if self._entries[n] is not best]
-        if listed:  # the entry's own related list, most relevant to the question first
-            listed.sort(key=lambda n: -max(float(final[n]), 0.0))
-            return tuple(self._entries[n] for n in listed[:RELATED_COUNT])
-        ranked = [n for n in order[1:] if final[n] > 0]
-        return tuple(self._entries[n] for n in ranked[:RELATED_COUNT])
+        """Up to two more entries: others that also answer the question, then the entry's own.
+
+        Another entry clearing the bar answers this question too, so it is named before the
+        entry's own related list (most relevant to the question first). On fresh set v7 this
+        named an expected entry among three for 0.944 of the questions, against 0.900 when the
+        entry's own list came first.
+        """
+        also = [n for n in order[1:] if final[n] > 0]
+        own = [self._position[r] for r in best.related if r in self._position]
+        own.sort(key=lambda n: -max(float(final[n]), 0.0))
+        picks = [self._entries[n] for n in dict.fromkeys([*also, *own])]
+        return tuple(e for e in picks if e is not best)[:RELATED_COUNT]
 
     def _closest(self, judgement: Judgement) -> tuple[Entry, ...]:
         """Entries below the confidence bar that still come close to the question."""

@@ -246,11 +246,30 @@ def test_context_boost_reorders_two_close_candidates(
     assert best(Context(step="pitch")) == "alpha"
 
 
-def test_related_entries_come_from_the_entry(guide: Guide) -> None:
-    answer = guide.answer("what happened at Zalando in 2016?")
-    assert answer.best is not None
-    listed = answer.best.entry.related
-    assert all(e.id in listed for e in answer.related)
+def test_other_answers_are_named_before_the_entrys_own_related(tmp_path: Path) -> None:
+    timeouts = "Timeouts protect callers from slow dependencies. Set a timeout on every call."
+    tagged = {"tags": ["timeouts"], "related": ["gamma"]}
+    write(tmp_path, "alpha", front_matter("alpha", **tagged), timeouts)
+    write(tmp_path, "beta", front_matter("beta", tags=["timeouts"]), timeouts + " Measure them.")
+    gamma = "Rotations need enough people. Eight people cover a week of nights."
+    write(tmp_path, "gamma", front_matter("gamma", tags=["rotations"]), gamma)
+    postmortems = "Postmortems turn incidents into fixes. Write one after each outage."
+    tagged = {"tags": ["postmortems"], "related": ["gamma"]}
+    write(tmp_path, "delta", front_matter("delta", **tagged), postmortems)
+    for n, topic in enumerate(["Budgets", "Workshops", "Sponsors", "Charters"]):
+        filler = f"{topic} are another topic entirely. They need their own owners."
+        write(tmp_path, f"filler-{n}", front_matter(f"filler-{n}", tags=[topic.lower()]), filler)
+    guide = Guide(load_library(tmp_path), None)
+
+    def named(question: str) -> list[str]:
+        answer = guide.answer(question)
+        assert answer.best is not None
+        return [answer.best.entry.id, *(e.id for e in answer.related)]
+
+    # beta answers the question too, so it comes before alpha's own related entry
+    assert named("timeouts on every call to slow dependencies") == ["alpha", "beta", "gamma"]
+    # nothing else answers: the entry's own related list
+    assert named("write a postmortem after each outage") == ["delta", "gamma"]
 
 
 # --- finding an entry by name ---------------------------------------------------------------
