@@ -389,10 +389,13 @@ def test_questions_on_the_v2_gaps_find_their_entry(
     assert answer.best.entry.id in expected
 
 
-GAPS_V6 = [  # on-topic questions no entry answered outright before these entries (fresh set v6)
+GAPS_V6 = [  # on-topic questions no entry answered outright before these entries (fresh sets v6, v7)
     ("explain like I'm new: what is SRE and why would a company want it", {"what-is-sre"}),
     ("which standard SLIs should every service report", {"canonical-slis"}),
     ("I'm an engineering manager, what do you need from me", {"manager-as-sponsor"}),
+    # the SLO report and alerting on SLOs, which fresh set v7 asked about and no entry covered
+    ("what should go in our weekly SLO report so product reads it", {"slo-report"}),
+    ("what's a burn rate alert and when should it page", {"slo-alerting"}),
 ]
 
 
@@ -422,6 +425,8 @@ def test_questions_on_the_v6_gaps_find_their_entry(
             "manager-as-sponsor",
             ("protected time", "error-budget policy", "informed but not engaged"),
         ),
+        ("slo-report", ("error budget", "weekly", "monthly")),
+        ("slo-alerting", ("burn rate", "two windows", "14.4")),
     ],
 )
 def test_the_new_entries_answer_in_their_summary(entry_id: str, defines: tuple[str, ...]) -> None:
