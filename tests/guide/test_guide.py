@@ -389,7 +389,7 @@ def test_questions_on_the_v2_gaps_find_their_entry(
     assert answer.best.entry.id in expected
 
 
-GAPS_V6 = [  # on-topic questions no entry answered outright before these entries (fresh sets v6, v7)
+GAPS_V6 = [  # on-topic questions no entry answered outright before these entries (v6, v7)
     ("explain like I'm new: what is SRE and why would a company want it", {"what-is-sre"}),
     ("which standard SLIs should every service report", {"canonical-slis"}),
     ("I'm an engineering manager, what do you need from me", {"manager-as-sponsor"}),
