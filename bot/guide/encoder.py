@@ -22,7 +22,7 @@ import numpy.typing as npt
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
 # Printed by tools/export_encoder.py; a file that does not match is refused.
 CHECKSUMS = {
-    "encoder.onnx": "a66a4b8630d5bfb96a4652024992169b58e3399ed48e18ba694bbbc9a2a10570",
+    "encoder.onnx": "01a8be1af639086446dfe692ae45e94aeb07daf401608be97147cbc07175670a",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 DIMENSIONS = 384
