@@ -21,6 +21,9 @@ def card(entry: Entry) -> str:
     Comparing against every title, summary, alias and phrasing separately and keeping the best
     (as the general encoder needed) ranked the trained model's favourite lower: on v5, which it
     was trained on, first-place answers were 0.851 that way against 0.966 by the card alone.
+    An entry's `asked` phrasings still count: the encoder is trained on them, and the lexical
+    side's coverage holds their words. A new phrasing takes its full effect after the next
+    training run (tools/finetune_encoder.py); an edited title or summary, at the next start.
     """
     return f"{entry.title}: {entry.summary}"
 
