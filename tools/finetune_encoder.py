@@ -49,7 +49,7 @@ from tools.export_encoder import pooled  # noqa: E402
 
 BENCH = ROOT / "bench"
 TRAINING = ROOT / "tools" / "encoder_training"
-FRESH = "guide_questions_fresh.yaml"  # never trained on (v9 now)
+FRESH = "guide_questions_fresh.yaml"  # never trained on
 EPOCHS = 6
 BATCH = 48
 LEARNING_RATE = 3e-5

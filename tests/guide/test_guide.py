@@ -309,15 +309,6 @@ ROUND_2 = [  # the issue's examples of a real gap in the library
 ]
 
 
-@pytest.mark.parametrize(("question", "expected"), ROUND_2, ids=[q for q, _ in ROUND_2])
-def test_questions_on_the_gaps_find_their_entry(
-    guide: Guide, question: str, expected: set[str]
-) -> None:
-    answer = guide.answer(question)
-    assert answer.best is not None, f"declined: {question}"
-    assert answer.best.entry.id in expected
-
-
 ISSUE_14 = [  # asked as a new user would; BM25 alone got each of these wrong
     ("what is an SLI exactly", {"slo-basics"}),
     ("how much on-call is too much for one engineer", {"sustainable-on-call"}),
@@ -327,15 +318,6 @@ ISSUE_14 = [  # asked as a new user would; BM25 alone got each of these wrong
     ("how do I pick an availability target", {"first-slo-target"}),
     ("how long before Cyber Week should we freeze changes", {"change-freeze-timing"}),
 ]
-
-
-@pytest.mark.parametrize(("question", "expected"), ISSUE_14, ids=[q for q, _ in ISSUE_14])
-def test_paraphrased_questions_find_their_entry(
-    guide: Guide, question: str, expected: set[str]
-) -> None:
-    answer = guide.answer(question)
-    assert answer.best is not None, f"declined: {question}"
-    assert answer.best.entry.id in expected
 
 
 CASUAL = [  # casual wording of topics the entries cover; each failed before their phrasings
@@ -353,13 +335,6 @@ CASUAL_NAMED = [
     ("nobody has reviewed the PRs on our retry library in weeks", "unowned-primitives"),
     ("does the coalition work help my promotion case", "coalition-burnout"),
 ]
-
-
-@pytest.mark.parametrize(("question", "expected"), CASUAL, ids=[q for q, _ in CASUAL])
-def test_casual_questions_find_their_entry(guide: Guide, question: str, expected: set[str]) -> None:
-    answer = guide.answer(question)
-    assert answer.best is not None, f"declined: {question}"
-    assert answer.best.entry.id in expected
 
 
 @pytest.mark.parametrize(("question", "expected"), CASUAL_NAMED, ids=[q for q, _ in CASUAL_NAMED])
@@ -380,15 +355,6 @@ GAPS_V2 = [  # on-topic questions no entry answered before these entries (fresh 
 ]
 
 
-@pytest.mark.parametrize(("question", "expected"), GAPS_V2, ids=[q for q, _ in GAPS_V2])
-def test_questions_on_the_v2_gaps_find_their_entry(
-    guide: Guide, question: str, expected: set[str]
-) -> None:
-    answer = guide.answer(question)
-    assert answer.best is not None, f"declined: {question}"
-    assert answer.best.entry.id in expected
-
-
 GAPS_V6 = [  # on-topic questions no entry answered outright before these entries (v6, v7)
     ("explain like I'm new: what is SRE and why would a company want it", {"what-is-sre"}),
     ("which standard SLIs should every service report", {"canonical-slis"}),
@@ -399,8 +365,12 @@ GAPS_V6 = [  # on-topic questions no entry answered outright before these entrie
 ]
 
 
-@pytest.mark.parametrize(("question", "expected"), GAPS_V6, ids=[q for q, _ in GAPS_V6])
-def test_questions_on_the_v6_gaps_find_their_entry(
+# Each of these found a wrong entry or none before the change its list names.
+ANSWERED = [*ROUND_2, *ISSUE_14, *CASUAL, *GAPS_V2, *GAPS_V6]
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERED, ids=[q for q, _ in ANSWERED])
+def test_paraphrases_and_gaps_find_their_entry(
     guide: Guide, question: str, expected: set[str]
 ) -> None:
     answer = guide.answer(question)
