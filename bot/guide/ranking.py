@@ -14,6 +14,7 @@ from bot.guide.library import Library
 from bot.guide.lookup import Lookup
 from bot.guide.pointers import Pointer, pointer
 from bot.guide.semantic import SemanticIndex
+from bot.guide.tasks import asks_for_code
 from bot.guide.text import synonyms, words
 
 CONTEXT_BOOST = 1.15  # per applying context: the current step, an open risk
@@ -50,6 +51,7 @@ class Answer:
     suggestions: tuple[Entry, ...]
     closest: tuple[Entry, ...] = ()  # when declining: entries the question came near, best first
     command: Pointer | None = None  # when the question is about this coalition: where to ask
+    writes_code: bool = False  # declined because it asks me to write code or configuration
 
 
 class Guide:
@@ -76,12 +78,16 @@ class Guide:
 
         A question about this coalition's own state, or asking me to act, is declined with the
         command that answers it (`pointers`): no library entry knows where this rollout stands.
+        A request to write code is declined too (`tasks`), naming the entries it came near.
         """
         said = words(question)
         command = pointer(said)
         if command is not None:
             return Answer(None, (), (), command=command)
         judgement = self._judge(said)
+        if asks_for_code(said):
+            closest = self._closest(judgement)
+            return Answer(None, (), self._suggestions(context), closest, writes_code=True)
         eligible = judgement.confident
         if not eligible.any():
             return Answer(None, (), self._suggestions(context), self._closest(judgement))

@@ -67,7 +67,7 @@ async def answer(req: Request, question: str) -> Outcome:
     if result.command is not None:
         return Outcome(reply=views.pointed(result.command))
     if result.best is None:
-        return Outcome(reply=views.decline(result.closest, result.suggestions))
+        return Outcome(reply=views.decline(result.closest, result.suggestions, result.writes_code))
     why = why_now(content.programme, result.best.entry, context, risks)
     doc = views.answer(result.best.entry, why, result.related, req.asker.channel_id)
     return Outcome(reply=doc)

@@ -46,9 +46,21 @@ def answer(entry: Entry, why_now: str | None, related: Sequence[Entry], channel:
     return Doc(fallback=f"{entry.title}: {entry.summary}", parts=tuple(parts))
 
 
-def decline(closest: Sequence[Entry], suggestions: Sequence[Entry]) -> Doc:
-    """An honest decline: the nearest topics when the question came close, else what I coach."""
-    if closest:
+CODE_DECLINE = "Writing code or configuration is not something I do: I coach the rollout."
+
+
+def decline(
+    closest: Sequence[Entry], suggestions: Sequence[Entry], writes_code: bool = False
+) -> Doc:
+    """An honest decline: the nearest topics when the question came close, else what I coach.
+
+    A request to write code is told so; the entries it came near hold the reasoning behind it.
+    """
+    if writes_code and closest:
+        text, lead, picks = CODE_DECLINE, "The reasoning behind it:", closest
+    elif writes_code:
+        text, lead, picks = CODE_DECLINE, "I can help with, for example:", suggestions
+    elif closest:
         text = "I am not sure I have an answer to that, and I would rather not guess."
         lead, picks = "The closest topics I know:", closest
     else:

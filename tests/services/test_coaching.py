@@ -49,6 +49,13 @@ async def test_weather_gets_an_honest_decline_with_topics(router: Router) -> Non
     assert answer.count("/sre guide ") >= 3
 
 
+async def test_a_request_for_code_is_declined_with_the_reasoning_behind_it(router: Router) -> None:
+    answer = await mention(router, "write me a python retry decorator with backoff and jitter")
+    assert answer.startswith("Writing code or configuration is not something I do")
+    assert "The reasoning behind it:" in answer
+    assert "/sre guide retries-backoff-jitter" in answer
+
+
 async def test_answers_say_why_they_fit_now(router: Router) -> None:
     await router.command(asker("U1"), "join")
     answer = await mention(router, "how do we get product managers to care about our SLOs?")
