@@ -1,8 +1,10 @@
 """Quality and latency of coaching answers over labelled question sets, one Markdown row each.
 
-Run: .venv/bin/python bench/guide_quality.py [SET.yaml ...] [--lexical] [--misses]
+Run: .venv/bin/python bench/guide_quality.py [SET.yaml ...] [--lexical|--cards] [--misses]
 A SET is a path, or a file name in bench/ (default: guide_questions.yaml, the dev set).
-`--lexical` ranks with BM25 alone (no encoder), for comparison; `--misses` lists the misses.
+`--lexical` ranks with BM25 alone (no encoder), `--cards` with the encoder but no precedents,
+for comparison; `--misses` lists the misses. Every set but the fresh one is among the
+precedents, so only the fresh set measures questions the guide has not seen.
 Per set: top-1 accuracy (the confident answer is an expected entry), top-3 accuracy (an expected
 entry is among the up-to-3 entries the reply names: the answer and its related reading, or the
 closest topics of a decline), the share of no-match questions declined, and p50/p99 latency of
@@ -24,6 +26,7 @@ import yaml
 
 from bot.guide.encoder import load_encoder
 from bot.guide.library import Library, load_library
+from bot.guide.precedents import read_precedents
 from bot.guide.ranking import Guide
 
 BENCH = Path(__file__).resolve().parent
@@ -125,9 +128,11 @@ def main(argv: list[str]) -> int:
     names = [a for a in argv if not a.startswith("--")] or [DEFAULT_SET]
     start = time.perf_counter()
     encoder = None if "--lexical" in argv else load_encoder()
-    guide = Guide(load_library(Library.default_directory()), encoder)
+    precedents = None if "--lexical" in argv or "--cards" in argv else read_precedents()
+    guide = Guide(load_library(Library.default_directory()), encoder, precedents)
     ready = (time.perf_counter() - start) * 1000
     mode = "BM25 only" if encoder is None else "hybrid (BM25 + fine-tuned MiniLM encoder)"
+    mode += f" + {len(precedents.keys):,} precedents" if precedents else ""
     load = os.getloadavg()[0]  # latency on a shared machine depends on what else runs
     print(f"ranking: {mode}; guide ready in {ready:.0f} ms; load average {load:.1f}\n")
     print(HEADER)

@@ -138,21 +138,23 @@ def check_content() -> int:
     """`sre-coach content check`: every problem in the library, with its file, and the encoder."""
     from bot.guide.encoder import MODEL_DIRECTORY, check_encoder
     from bot.guide.library import Library, check_library
+    from bot.guide.precedents import check_precedents, shipped_path
 
     directory = Library.default_directory()
     problems = check_library(directory)
     for problem in problems:
         print(f"{directory / problem.path.name}: {problem.message}")
-    encoder = check_encoder()
-    if encoder:
-        print(encoder)
-    if problems or encoder:
-        count = len(problems) + bool(encoder)
+    model = [p for p in (check_encoder(), check_precedents()) if p]
+    for problem_line in model:
+        print(problem_line)
+    if problems or model:
+        count = len(problems) + len(model)
         print(f"{count} problem(s) in {directory} and {MODEL_DIRECTORY}", file=sys.stderr)
         return 1
     count = len(list(directory.glob("*.md")))
     print(f"content ok: {count} entries in {directory}")
     print(f"encoder ok: {MODEL_DIRECTORY}")
+    print(f"precedents ok: {shipped_path().name}")
     return 0
 
 
@@ -161,13 +163,14 @@ def load_content_or_say() -> Content | None:
     broken (None) if any is."""
     from bot.guide.encoder import EncoderError
     from bot.guide.library import LibraryError
+    from bot.guide.precedents import PrecedentsError
     from bot.wiring import load_content
 
     try:
         return load_content()
     except LibraryError as error:
         print(f"sre-coach: {error}\nRun `sre-coach content check` after fixing.", file=sys.stderr)
-    except EncoderError as error:
+    except (EncoderError, PrecedentsError) as error:
         print(f"sre-coach: {error}", file=sys.stderr)
     return None
 

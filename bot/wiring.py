@@ -14,6 +14,7 @@ from bot.db.uow import Database
 from bot.domain.catalog import Gathered
 from bot.guide.encoder import load_encoder
 from bot.guide.library import load_library
+from bot.guide.precedents import read_precedents
 from bot.guide.ranking import Guide
 from bot.meter import NO_METER, Meter
 from bot.ports import Messengers
@@ -24,10 +25,12 @@ from bot.settings import Settings
 
 
 def load_content(directory: Path | None = None) -> Content:
-    """Programme, library and guide, checked (raises `LibraryError` or `EncoderError`)."""
+    """Programme, library and guide, checked (raises `LibraryError`, `EncoderError` or
+    `PrecedentsError`)."""
     directory = directory or content_directory()
     library = load_library(directory)
-    return Content(load_programme(directory), library, Guide(library, load_encoder()))
+    guide = Guide(library, load_encoder(), read_precedents())
+    return Content(load_programme(directory), library, guide)
 
 
 @dataclass(frozen=True)

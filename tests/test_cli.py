@@ -164,7 +164,7 @@ async def test_content_check_passes(tmp_path: Path) -> None:
     code, out, err = await _cli(tmp_path, "content", "check")
     assert code == 0, out + err
     assert "content ok: 55 entries" in out
-    assert "encoder ok:" in out
+    assert "encoder ok:" in out and "precedents ok: precedents-" in out
 
 
 async def test_a_restarted_console_sends_nothing_twice(tmp_path: Path) -> None:

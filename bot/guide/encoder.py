@@ -22,7 +22,7 @@ import numpy.typing as npt
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
 # Printed by tools/export_encoder.py; a file that does not match is refused.
 CHECKSUMS = {
-    "encoder.onnx": "01a8be1af639086446dfe692ae45e94aeb07daf401608be97147cbc07175670a",
+    "encoder.onnx": "f852964a5aeea2c447404a0a3406a8113bb5f36023b350684dbef8e194f3220b",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 DIMENSIONS = 384

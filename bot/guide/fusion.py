@@ -10,7 +10,8 @@ Lexically (no encoder) an entry answers a question only if, before any context b
 
 With the encoder (fine-tuned on the library, see tools/finetune_encoder.py) one measure both
 orders and judges: an entry's support, the cosine between the question and the entry's card
-(title and summary) plus a share (SUPPORT_COVERAGE) of the lexical side's coverage, the idf-
+(title and summary), blended with its nearest precedent's (`precedents.py`), plus a share
+(SUPPORT_COVERAGE) of the lexical side's coverage, the idf-
 weighted part of the question's words the entry holds. Entries whose support clears SUPPORT_BAR
 may answer. The fine-tuned encoder already tells the library's questions from others (it was
 trained to score an off-topic question below every entry), so the hand-set rules the general
@@ -40,13 +41,13 @@ NEAR_COVERAGE = 0.3  # ...that hold this share of its content
 
 SEMANTIC_NEAR = 0.45  # a decline also points at the encoder's top entries this close...
 NEAR_RANKS = 3  # ...among its first NEAR_RANKS
-# Support: cosine with the entry's card + SUPPORT_COVERAGE * coverage. Fit by a grid on v8,
-# held out of the shipped model's training, checked on v7, v6, v5, v2 and the hand-written
-# questions of tests/guide: the only pair declining 0.90 on all five sets and answering all of
-# those questions (docs/benchmarks.md has the grid's neighbours). A share of log BM25 as well
-# (0.05 or more) answered more off-topic questions than it found.
+# Support: the semantic side (card and nearest precedent, `precedents.py`) + SUPPORT_COVERAGE *
+# coverage. Fit by a grid on mixed sets 3 and 6 (tools/encoder_training), held out of the
+# shipped model's training, each scored with every other labelled question as precedents, and
+# checked on the hand-written questions of tests/guide; docs/benchmarks.md has the grid. A
+# share of log BM25 as well (0.05 or more) answered more off-topic questions than it found.
 SUPPORT_COVERAGE = 0.2
-SUPPORT_BAR = 0.5
+SUPPORT_BAR = 0.525
 
 
 @dataclass(frozen=True)

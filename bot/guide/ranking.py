@@ -13,6 +13,7 @@ from bot.guide.index import Index, Vector
 from bot.guide.library import Library
 from bot.guide.lookup import Lookup
 from bot.guide.pointers import Pointer, pointer
+from bot.guide.precedents import Shipped
 from bot.guide.semantic import SemanticIndex
 from bot.guide.tasks import asks_for_code
 from bot.guide.text import synonyms, words
@@ -57,15 +58,17 @@ class Answer:
 class Guide:
     """Question answering and name lookup over one library; the indexes are built once.
 
-    With an encoder, ranking is hybrid (BM25 fused with sentence similarity); without one it
-    is BM25 alone, as before the encoder existed.
+    With an encoder, ranking is hybrid (BM25 fused with sentence similarity, and with the
+    precedents when given); without one it is BM25 alone, as before the encoder existed.
     """
 
-    def __init__(self, library: Library, encoder: Encoder | None) -> None:
+    def __init__(
+        self, library: Library, encoder: Encoder | None, precedents: Shipped | None = None
+    ) -> None:
         self._entries = tuple(library.entries.values())
         self._position = {e.id: n for n, e in enumerate(self._entries)}
         self._index = Index(self._entries)
-        self._semantic = SemanticIndex(self._entries, encoder) if encoder else None
+        self._semantic = SemanticIndex(self._entries, encoder, precedents) if encoder else None
         self._lookup = Lookup(self._entries, self._index.typos.fix_all)
         steps = {e.steps[0]: e for e in library.by_kind("step") if e.steps}
         self._steps = {s: steps[s] for s in STEPS if s in steps}

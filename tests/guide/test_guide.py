@@ -13,6 +13,7 @@ from bot.guide.encoder import Encoder, load_encoder
 from bot.guide.fusion import SUPPORT_BAR, SUPPORT_COVERAGE, judge, ranks, support
 from bot.guide.index import Scores
 from bot.guide.library import Library, LibraryError, check_library, load_library
+from bot.guide.precedents import read_precedents
 from bot.guide.ranking import Context, Guide
 from bot.guide.text import TypoFixer
 
@@ -27,7 +28,7 @@ def encoder() -> Encoder:
 
 @pytest.fixture(scope="module")
 def guide(encoder: Encoder) -> Guide:
-    return Guide(load_library(CONTENT), encoder)
+    return Guide(load_library(CONTENT), encoder, read_precedents())
 
 
 def front_matter(entry_id: str, **fields: Any) -> dict[str, Any]:
