@@ -163,7 +163,7 @@ async def test_run_serves_readiness_and_metrics(running_bot: tuple[str, FakeSlac
 async def test_content_check_passes(tmp_path: Path) -> None:
     code, out, err = await _cli(tmp_path, "content", "check")
     assert code == 0, out + err
-    assert "content ok: 55 entries" in out
+    assert "content ok: 57 entries" in out
     assert "encoder ok:" in out and "precedents ok: precedents-" in out
 
 
