@@ -115,9 +115,6 @@ class Precedents:
         self._declined = np.asarray([not a for a in shipped.answers], dtype=bool)
         self._count = len(entry_ids)
 
-    def __len__(self) -> int:
-        return len(self._vectors)
-
     def nearest(self, vector: Matrix) -> Vector:
         """Per entry, its nearest precedent's cosine held back by any nearer declined one;
         NaN for an entry with no precedent."""
