@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bot.guide.encoder import MAX_TOKENS  # noqa: E402
 from bot.guide.index import Index  # noqa: E402
 from bot.guide.library import Library, load_library  # noqa: E402
+from bot.guide.precedents import Precedent  # noqa: E402
 from bot.guide.semantic import card  # noqa: E402
 from bot.guide.text import words  # noqa: E402
 from tools.export_encoder import pooled  # noqa: E402
@@ -90,24 +91,36 @@ def fresh_questions(norm: Callable[[str], str]) -> set[str]:
     return {norm(item["q"]) for item in items}
 
 
-def examples(library: Library, files: list[Path]) -> list[Example]:
-    """Every training question with its target, from the library and the files."""
+def labelled(library: Library, files: list[Path]) -> list[Precedent]:
+    """Every entry's `asked` phrasings and multi-word aliases, then every labelled question of
+    `files`, normalised as at run time; none that is also in the fresh set, and none labelled
+    only with entries that no longer exist. Both training and the precedents start here."""
     norm = normaliser(library)
     unseen = fresh_questions(norm)
-    position = {entry_id: n for n, entry_id in enumerate(library.entries)}
-    found: list[Example] = []
-    for n, entry in enumerate(library.entries.values()):
+    found: list[Precedent] = []
+    for entry in library.entries.values():
         texts = [*entry.asked, *(a for a in entry.aliases if len(a.split()) >= 2)]
-        found += [Example(norm(t), n) for t in texts]
+        found += [Precedent(norm(t), (entry.id,)) for t in texts]
     for path in files:
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            fits = [position[e] for e in item.get("expect") or [] if e in position]
-            if item.get("expect") and not fits:
+            answers = tuple(e for e in item.get("expect") or [] if e in library.entries)
+            if item.get("expect") and not answers:
                 continue  # labelled with an entry that no longer exists
-            target = fits[0] if fits else None
-            if norm(item["q"]) not in unseen:
-                found.append(Example(norm(item["q"]), target, tuple(fits[1:])))
-    return found
+            found.append(Precedent(norm(item["q"]), answers))
+    return [p for p in found if p.question not in unseen]
+
+
+def examples(library: Library, files: list[Path]) -> list[Example]:
+    """Every training question with its target and other fits, as entry positions."""
+    position = {entry_id: n for n, entry_id in enumerate(library.entries)}
+    return [
+        Example(
+            p.question,
+            position[p.answers[0]] if p.answers else None,
+            tuple(position[a] for a in p.answers[1:]),
+        )
+        for p in labelled(library, files)
+    ]
 
 
 def train(

@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,26 +33,14 @@ from bot.guide.library import Library, load_library
 from bot.guide.precedents import Precedent, PrecedentsError, Shipped
 from bot.guide.semantic import library_cards
 from bot.guide.vectors import read_vectors, shipped_path, text_key, write_vectors
-from tools.finetune_encoder import fresh_questions, normaliser, question_files
+from tools.finetune_encoder import labelled, question_files
 
 
 def labelled_questions(library: Library) -> list[Precedent]:
-    """Every entry's `asked` phrasings and multi-word aliases, then every labelled question of
-    the spent and training sets, normalised, once each; none that is also in the fresh set."""
-    norm = normaliser(library)
-    unseen = fresh_questions(norm)
+    """Every question the encoder is trained on (`finetune_encoder.labelled`), once each."""
     found: dict[str, Precedent] = {}
-    for entry in library.entries.values():  # the entry's own phrasings come first
-        for text in [*entry.asked, *(a for a in entry.aliases if len(a.split()) >= 2)]:
-            found.setdefault(norm(text), Precedent(norm(text), (entry.id,)))
-    for path in question_files(held=()):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            answers = tuple(e for e in item.get("expect") or [] if e in library.entries)
-            if item.get("expect") and not answers:
-                continue  # labelled with an entry that no longer exists
-            question = norm(item["q"])
-            if question not in unseen:
-                found.setdefault(question, Precedent(question, answers))
+    for precedent in labelled(library, question_files(held=())):
+        found.setdefault(precedent.question, precedent)
     return list(found.values())
 
 
