@@ -3,10 +3,14 @@
 The library coaches in general; it holds nothing about one coalition. "where are we in the
 rollout" or "set up a check-in every other Tuesday" would otherwise reach an entry that only
 shares their words (the rollout steps, the check-in health model). Such a question is pointed
-at the `/sre` command that answers it or does it instead. The patterns match the guide's
-normalised words (`text.words`: lowercase, no punctuation, "what's" is "what"), at the start
-of the question for requests, so a coaching question that merely contains "schedule" or
-"status" ("how do we schedule check-ins people answer") still reaches the library.
+at the `/sre` command that answers it or does it instead. A request to write code or
+configuration ("write me a python retry decorator with backoff and jitter") shares nearly every
+word with an entry too, and even an encoder trained on 56 such requests placed it there: it is
+declined plainly (`asks_for_code`), naming the entries it came near for the reasoning behind it.
+The patterns match the guide's normalised words (`text.words`: lowercase, no punctuation,
+"what's" is "what", no "I" or "a"), at the start of the question for requests, so a coaching
+question that merely contains "schedule", "status" or "write" ("how do we schedule check-ins
+people answer", "write a postmortem") still reaches the library.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ COMMITMENTS = Pointer("commitments")
 FORGET = Pointer("forget-me")
 POINTERS = (STATUS, SCHEDULE, COMMIT, ROLE, DEADLINE, SERVICES, COMMITMENTS, FORGET)
 
-_ASK = r"^(?:hey |hi |ok |so )?(?:coach )?(?:can you |could you |would you |pls |please )?"
+_ASK = r"^(?:hey |hi |ok |so |yo )?(?:coach )?(?:can you |could you |would you |pls |please )*"
 _OUR = r"(?:our|the|my|this|this team|the team|the coalition)"
 _MINE = r"(?:our|my|this coalition|the coalition|this team)"  # "the status of SRE" is not ours
 _WHAT = r"(?:what|whats|wats|wht)"
@@ -80,3 +84,23 @@ def pointer(said: list[str]) -> Pointer | None:
         if pattern.search(text):
             return found
     return None
+
+
+_CODE = (
+    r"code|function|script|decorator|class|method|query|queries|regexp?|yaml|json|terraform|"
+    r"dockerfile|helm chart|snippet|program|lambda|sql|bash|python|golang|javascript|java|"
+    r"typescript|config|manifest|promql|cron ?job|one ?liner"
+)
+CODE_RULES = (
+    re.compile(
+        rf"{_ASK}(?:write|generate|implement|code|give|show|make|create|draft|build|gimme)"
+        rf"(?: me| us)?(?: \w+){{0,6}}? (?:{_CODE})s?\b"
+    ),
+    re.compile(rf"^(?:we )?(?:need|want)(?: \w+){{0,5}}? (?:{_CODE})s? (?:that|to|for)\b"),
+)
+
+
+def asks_for_code(said: list[str]) -> bool:
+    """Whether a question (its `text.words`) asks me to write code or configuration."""
+    text = " ".join(said)
+    return any(rule.search(text) for rule in CODE_RULES)

@@ -12,10 +12,9 @@ from bot.guide.fusion import Judgement, judge
 from bot.guide.index import Index, Vector
 from bot.guide.library import Library
 from bot.guide.lookup import Lookup
-from bot.guide.pointers import Pointer, pointer
+from bot.guide.pointers import Pointer, asks_for_code, pointer
 from bot.guide.precedents import Shipped
 from bot.guide.semantic import SemanticIndex
-from bot.guide.tasks import asks_for_code
 from bot.guide.text import synonyms, words
 
 CONTEXT_BOOST = 1.15  # per applying context: the current step, an open risk
@@ -81,7 +80,7 @@ class Guide:
 
         A question about this coalition's own state, or asking me to act, is declined with the
         command that answers it (`pointers`): no library entry knows where this rollout stands.
-        A request to write code is declined too (`tasks`), naming the entries it came near.
+        A request to write code is declined too, naming the entries it came near.
         """
         said = words(question)
         command = pointer(said)
