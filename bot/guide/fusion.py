@@ -11,13 +11,12 @@ Lexically (no encoder) an entry answers a question only if, before any context b
 With the encoder (fine-tuned on the library, see tools/finetune_encoder.py) one measure both
 orders and judges: an entry's support, the cosine between the question and the entry's card
 (title and summary), blended with its nearest precedent's (`precedents.py`), plus a share
-(SUPPORT_COVERAGE) of the lexical side's coverage, the idf-
-weighted part of the question's words the entry holds. Entries whose support clears SUPPORT_BAR
-may answer. The fine-tuned encoder already tells the library's questions from others (it was
-trained to score an off-topic question below every entry), so the hand-set rules the general
-encoder needed (a lexical match the encoder finds implausible, the encoder's sure favourite,
-both rankings agreeing) each cost more answers than they saved on question sets the model never
-saw.
+(SUPPORT_COVERAGE) of the lexical side's coverage, the idf-weighted part of the question's
+words the entry holds. Entries whose support clears SUPPORT_BAR may answer. The fine-tuned
+encoder already tells the library's questions from others (it was trained to score an
+off-topic question below every entry), so the hand-set rules the general encoder needed (a
+lexical match the encoder finds implausible, the encoder's sure favourite, both rankings
+agreeing) each cost more answers than they saved on question sets the model never saw.
 """
 
 from __future__ import annotations

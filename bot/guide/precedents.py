@@ -4,10 +4,10 @@ The encoder places a question near the card of the entry that answers it, but a 
 point for many ways of asking. The labelled questions the encoder was trained on (the spent
 question sets and `tools/encoder_training/`) are more points: a question asked much like an
 earlier one is most likely answered by the same entry. Each entry's `asked` phrasings are its
-precedents too. So an entry's semantic side is a blend
-of its card's cosine and its nearest precedent's (PRECEDENT_WEIGHT), and a question nearer to
-an earlier off-topic question than to any of an entry's precedents is held back from that
-entry by the difference (DECLINED_PULL). An entry with no precedent keeps its card alone.
+precedents too. So an entry's semantic side is a blend of its card's cosine and its nearest
+precedent's (PRECEDENT_WEIGHT), and a question nearer to an earlier off-topic question than to
+any of an entry's precedents is held back from that entry by the difference (DECLINED_PULL).
+An entry with no precedent keeps its card alone.
 
 The precedents ship as vectors with their answers (`model/precedents-*.npz`, made with the
 card vectors by `tools/ship_vectors.py`); the question texts stay in the repository. A fresh
