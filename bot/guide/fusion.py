@@ -84,7 +84,9 @@ def judge(scores: Scores, semantic: Vector | None) -> Judgement:
         return Judgement(scores.relevance, lexical_bar(scores), near)
     backing = support(scores, semantic)
     close = (ranks(semantic) < NEAR_RANKS) & (semantic >= SEMANTIC_NEAR)
-    return Judgement(backing, backing >= SUPPORT_BAR, near | close)
+    # A shared word the encoder finds unrelated is no nearness: "bucket" in a request for a
+    # Terraform S3 module is not the token bucket of retry budgets.
+    return Judgement(backing, backing >= SUPPORT_BAR, (near & (backing > 0)) | close)
 
 
 def support(scores: Scores, semantic: Vector) -> Vector:

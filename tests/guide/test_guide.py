@@ -476,6 +476,12 @@ def test_a_decline_points_at_the_encoders_close_top_entries() -> None:
     assert list(judgement.near) == [True, True, False, True, False]
 
 
+def test_a_shared_word_the_encoder_finds_unrelated_is_not_near() -> None:
+    scores = _scores([7.0, 7.0, 0.0], [0.32, 0.32, 0.0])  # both lexically near
+    judgement = judge(scores, np.array([0.1, -0.2, 0.0]))  # the second only by a shared word
+    assert list(judgement.near) == [True, False, False]
+
+
 def test_the_encoder_breaks_a_lexical_near_tie() -> None:
     scores = _scores([5.0, 4.9, 0.0], [0.9, 0.9, 0.0], head=[0.5, 0.5, 0.0])
     judgement = judge(scores, np.array([0.62, 0.9, 0.1]))

@@ -56,6 +56,15 @@ async def test_a_request_for_code_is_declined_with_the_reasoning_behind_it(route
     assert "/sre guide retries-backoff-jitter" in answer
 
 
+async def test_a_request_for_code_the_library_knows_nothing_about_names_no_reasoning(
+    router: Router,
+) -> None:
+    answer = await mention(router, "give me a terraform module for an s3 bucket")
+    assert answer.startswith("Writing code or configuration is not something I do")
+    assert "The reasoning behind it:" not in answer
+    assert "I can help with, for example:" in answer
+
+
 async def test_answers_say_why_they_fit_now(router: Router) -> None:
     await router.command(asker("U1"), "join")
     answer = await mention(router, "how do we get product managers to care about our SLOs?")
