@@ -97,10 +97,15 @@ CODE_RULES = (
         rf"(?: me| us)?(?: \w+){{0,6}}? (?:{_CODE})s?\b"
     ),
     re.compile(rf"^(?:we )?(?:need|want)(?: \w+){{0,5}}? (?:{_CODE})s? (?:that|to|for)\b"),
+    # work on someone's change: "can you approve my PR", "pls review our merge request"
+    re.compile(
+        rf"{_ASK}(?:approve|review|merge|look at|check|fix|debug)"
+        r" (?:my|our|this|the) (?:\w+ )?(?:pr|prs|pull requests?|merge requests?|mr|diff|commit)\b"
+    ),
 )
 
 
 def asks_for_code(said: list[str]) -> bool:
-    """Whether a question (its `text.words`) asks me to write code or configuration."""
+    """Whether a question (its `text.words`) asks me to write, review or approve code."""
     text = " ".join(said)
     return any(rule.search(text) for rule in CODE_RULES)

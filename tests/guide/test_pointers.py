@@ -64,6 +64,9 @@ def test_every_pointer_names_a_command_of_the_table() -> None:
         "generate a Helm chart for redis",
         "pls write a bash one-liner to find big files",
         "I need a python script that pings our endpoints every minute",
+        "could you review my pull request before lunch?",
+        "pls merge our MR, CI is green",
+        "coach can you look at this diff",
     ],
 )
 def test_requests_for_code_are_recognised(question: str) -> None:
@@ -79,6 +82,8 @@ def test_requests_for_code_are_recognised(question: str) -> None:
         "how do I make the case for SRE to our CFO",
         "show me how error budgets work",
         "we need a function owner for the shared dashboards, who should it be",
+        "who should review our SLO report each week",
+        "how do we get PMs to approve the error budget policy",
     ],
 )
 def test_coaching_questions_are_not_requests_for_code(question: str) -> None:
