@@ -46,7 +46,7 @@ def answer(entry: Entry, why_now: str | None, related: Sequence[Entry], channel:
     return Doc(fallback=f"{entry.title}: {entry.summary}", parts=tuple(parts))
 
 
-CODE_DECLINE = "Writing code or configuration is not something I do: I coach the rollout."
+CODE_DECLINE = "Writing or reviewing code is not something I do: I coach the rollout."
 
 
 def decline(

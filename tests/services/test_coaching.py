@@ -51,7 +51,7 @@ async def test_weather_gets_an_honest_decline_with_topics(router: Router) -> Non
 
 async def test_a_request_for_code_is_declined_with_the_reasoning_behind_it(router: Router) -> None:
     answer = await mention(router, "write me a python retry decorator with backoff and jitter")
-    assert answer.startswith("Writing code or configuration is not something I do")
+    assert answer.startswith("Writing or reviewing code is not something I do")
     assert "The reasoning behind it:" in answer
     assert "/sre guide retries-backoff-jitter" in answer
 
@@ -60,9 +60,14 @@ async def test_a_request_for_code_the_library_knows_nothing_about_names_no_reaso
     router: Router,
 ) -> None:
     answer = await mention(router, "give me a terraform module for an s3 bucket")
-    assert answer.startswith("Writing code or configuration is not something I do")
+    assert answer.startswith("Writing or reviewing code is not something I do")
     assert "The reasoning behind it:" not in answer
     assert "I can help with, for example:" in answer
+
+
+async def test_a_request_to_approve_a_change_is_declined_too(router: Router) -> None:
+    answer = await mention(router, "could you approve our PR? it only touches the SLO report")
+    assert answer.startswith("Writing or reviewing code is not something I do")
 
 
 async def test_answers_say_why_they_fit_now(router: Router) -> None:
