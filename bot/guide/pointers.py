@@ -6,7 +6,8 @@ shares their words (the rollout steps, the check-in health model). Such a questi
 at the `/sre` command that answers it or does it instead. A request to write code or
 configuration ("write me a python retry decorator with backoff and jitter") shares nearly every
 word with an entry too, and even an encoder trained on 56 such requests placed it there: it is
-declined plainly (`asks_for_code`), naming the entries it came near for the reasoning behind it.
+declined plainly (`asks_for_code`), naming the entries it came near for the reasoning behind it,
+and so is a request to review or approve a change ("can you approve my PR").
 The patterns match the guide's normalised words (`text.words`: lowercase, no punctuation,
 "what's" is "what", no "I" or "a"), at the start of the question for requests, so a coaching
 question that merely contains "schedule", "status" or "write" ("how do we schedule check-ins
