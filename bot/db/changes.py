@@ -13,7 +13,9 @@ again. Three things move the stamp:
   changes whenever any other connection commits: the console, the CLI, a second bot.
 - **Other replicas on PostgreSQL.** A writing transaction sends `NOTIFY coach_changes` with
   its workspace; each replica listens on one connection of its own and moves that workspace's
-  number when the notification arrives (PostgreSQL delivers it on commit only). While the
+  number when the notification arrives (PostgreSQL delivers it on commit only). The payload
+  names the sending process too, so a replica skips its own notifications: it counted those
+  commits already, and hearing them a moment later would drop replies kept since. While the
   listener is not connected there is no stamp, so nothing is reused.
 
 Without any of these (an in-memory SQLite database, PostgreSQL before `listen()`), `stamp`
@@ -25,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
@@ -60,6 +63,8 @@ class Changes:
         self._listener: _Listener | None = None
         self._engine = engine
         self._waiting: list[asyncio.Future[None]] = []
+        self.origin = secrets.token_hex(8)
+        """Who this process is in its notifications' payloads (`payload`, `heard`)."""
 
     def session_class(self) -> type[Session]:
         """A `Session` class whose sessions report their commits here."""
@@ -88,6 +93,18 @@ class Changes:
             else:
                 self._teams[team] = self._teams.get(team, 0) + 1
         self.wake()
+
+    def payload(self, team_id: str) -> str:
+        """What a commit of `team_id`'s rows tells the other replicas."""
+        return f"{self.origin} {team_id}"
+
+    def heard(self, payload: str) -> None:
+        """A notification arrived: another replica's commit moves its workspace's number; this
+        process's own was counted when it committed. A payload without an origin (an older
+        version of the bot) counts as another replica's."""
+        origin, _, team = payload.rpartition(" ")
+        if origin != self.origin:
+            self.changed([team])
 
     def wake(self) -> None:
         """Let `moved` look again (a change, the listener connecting or dropping)."""
@@ -148,7 +165,7 @@ def _watch(session_class: type[Session], changes: Changes) -> None:
         if changes.announces and (pending or session.info.get(WROTE_KEY)):
             session.execute(
                 text("SELECT pg_notify(:channel, :team)"),
-                {"channel": CHANNEL, "team": _team_of(session)},
+                {"channel": CHANNEL, "team": changes.payload(_team_of(session))},
             )
 
     def committed(session: Session) -> None:
@@ -231,7 +248,7 @@ class _Listener:
         log.info("listening for other replicas' changes on %s", CHANNEL)
 
     def _heard(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
-        self._changes.changed([payload])
+        self._changes.heard(payload)
 
     def _terminated(self, _connection: Any) -> None:
         self._live = False

@@ -90,6 +90,34 @@ async def test_another_replicas_commit_is_seen(
     assert "0 of 1 with SLOs" in reply_text(await router.command(asker("U2"), "status"))
 
 
+async def test_this_replicas_own_notification_moves_nothing_more(
+    database_url: str, db: Database, clock: ManualClock
+) -> None:
+    if not db.changes.announces:
+        pytest.skip("PostgreSQL's notifications only")
+    router = await three_members(make_router(await _watched(db), clock), clock)
+    await router.command(asker("U1"), "service checkout critical")  # counted on commit
+    ours = db.changes.stamp(TEAM)
+    theirs = db.changes.stamp("T-OTHER")
+    other = Database(database_url)  # its notification comes after ours: commit order
+    try:
+        await make_router(other, clock).command(asker("U9", team="T-OTHER"), "join lead")
+    finally:
+        await other.dispose()
+    await asyncio.wait_for(db.changes.moved("T-OTHER", theirs), HEARD)
+    assert db.changes.stamp(TEAM) == ours  # our own notification, heard by now, was skipped
+
+
+async def test_a_payload_without_an_origin_counts_as_another_replicas(db: Database) -> None:
+    await _watched(db)
+    before = db.changes.stamp(TEAM)
+    assert before is not None
+    db.changes.heard(db.changes.payload(TEAM))
+    assert db.changes.stamp(TEAM) == before
+    db.changes.heard(TEAM)  # an older replica's payload: the workspace alone
+    assert db.changes.stamp(TEAM) != before
+
+
 async def test_a_write_outside_any_session_is_seen_on_sqlite(
     db: Database, clock: ManualClock
 ) -> None:
