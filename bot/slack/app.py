@@ -61,7 +61,7 @@ def build_app(settings: Settings, router: Router) -> tuple[AsyncApp, SlackDeps]:
         base_url = settings.slack_api_base_url
 
         async def welcome(installed: Installed) -> None:
-            await send_welcome(installed, base_url)
+            await send_welcome(installed, base_url, client.retry_handlers)
 
         oauth = build_oauth(settings, db, client, clock, on_installed=welcome)
     app = AsyncApp(

@@ -26,6 +26,7 @@ from slack_bolt.oauth.async_callback_options import (
 )
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -140,11 +141,22 @@ def add_oauth_routes(server: web.Application, app: AsyncApp) -> None:
     server.router.add_get(flow.redirect_uri_path, redirect)
 
 
-async def send_welcome(installed: Installed, base_url: str) -> None:
-    """DM the installer how to start, with the new install's own token (first install only)."""
+async def send_welcome(
+    installed: Installed, base_url: str, retry_handlers: list[AsyncRetryHandler] | None = None
+) -> None:
+    """DM the installer how to start, with the new install's own token (first install only).
+
+    `retry_handlers` are the app client's (its error counting and rate-limit retry), so a
+    failed welcome shows in the metrics like any other Web API call.
+    """
     if not installed.first:
         return
-    client = AsyncWebClient(token=installed.bot_token, base_url=base_url, timeout=10)
+    client = AsyncWebClient(
+        token=installed.bot_token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=list(retry_handlers) if retry_handlers is not None else None,
+    )
     try:
         await SlackMessenger(client).send(first_contact(installed.installer_id))
     except DeliveryError as error:

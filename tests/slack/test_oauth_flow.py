@@ -17,10 +17,13 @@ from bot.clock import ManualClock
 from bot.db.installation_models import installations, oauth_states
 from bot.db.uow import Database
 from bot.doc import Doc
+from bot.metrics import Metrics
 from bot.outcome import Post, ToChannel
 from bot.ports import Unreachable
+from bot.slack.operations import count_errors
 from bot.slack.workspaces import InstalledWorkspaces, TeamMessengers
 from tests.fakeworkspaces import CLIENT_ID, FakeWorkspace
+from tests.slack.test_operations import parse, value
 from tests.slackapp import OAuthDriver, running_oauth_app, signature_headers
 
 ONE = FakeWorkspace("T0ONE", "Team One", "UINSTALL1")
@@ -108,6 +111,24 @@ async def test_a_valid_redirect_exchanges_the_code_and_stores_the_install_sealed
     (welcome,) = fake.calls_to("chat.postMessage")  # the installer hears how to start
     assert welcome.params["channel"] == "UINSTALL1" and welcome.token == token
     assert "/sre join lead" in welcome.params["text"]
+
+
+async def test_a_refused_welcome_dm_is_counted_and_the_install_still_lands(
+    driver: OAuthDriver, db: Database
+) -> None:
+    metrics = Metrics(db.pool_state)
+    count_errors(driver.deps.client, metrics)  # as `sre-coach run` does
+    fake = driver.fake
+    code = fake.workspaces.add(_workspace(ONE))
+    _, state = await driver.install_page()
+    fake.fail_next("chat.postMessage", status=200, error="cannot_dm_bot")
+
+    response = await driver.redirect(state, code=code)
+
+    assert response.status == 200 and await _installs(db) == 1
+    samples = parse(metrics.exposition().decode())
+    errors = "sre_coach_slack_api_errors_total"
+    assert value(samples, errors, method="chat.postMessage", error="cannot_dm_bot") == 1
 
 
 @pytest.mark.parametrize("cookie", ["bogus-state", None])
