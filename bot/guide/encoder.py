@@ -22,7 +22,7 @@ import numpy.typing as npt
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
 # Printed by tools/export_encoder.py; a file that does not match is refused.
 CHECKSUMS = {
-    "encoder.onnx": "a897c22c5fc65f9fb2de69954aea9195c8c966be37f5fede051fc396c0b75f74",
+    "encoder.onnx": "322eea09afc89a4cd8b9c24d4947c6fe2e77fedb04e90f9358aa155e68bd3ab2",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
 DIMENSIONS = 384
