@@ -142,7 +142,7 @@ def add_oauth_routes(server: web.Application, app: AsyncApp) -> None:
 
 
 async def send_welcome(
-    installed: Installed, base_url: str, retry_handlers: list[AsyncRetryHandler] | None = None
+    installed: Installed, base_url: str, retry_handlers: list[AsyncRetryHandler]
 ) -> None:
     """DM the installer how to start, with the new install's own token (first install only).
 
@@ -155,7 +155,7 @@ async def send_welcome(
         token=installed.bot_token,
         base_url=base_url,
         timeout=10,
-        retry_handlers=list(retry_handlers) if retry_handlers is not None else None,
+        retry_handlers=list(retry_handlers),
     )
     try:
         await SlackMessenger(client).send(first_contact(installed.installer_id))
